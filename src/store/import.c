@@ -1,0 +1,549 @@
+/*
+ * import.c - writing one source (a file or a sheet) into a dataset. An import is one
+ * transaction from sj_import_begin to sj_import_commit: an abort, an error or a crash
+ * leaves the workspace exactly as it was. Rows go through one prepared INSERT reused for
+ * every row (bound parameters only; no per-row SELECT), and the indexes of a new
+ * dataset's table are built once at commit rather than maintained row by row.
+ *
+ * Invariant: rows_read = rows_imported + rows_rejected; every flagged cell has one
+ * rejects row with is_row = 0, every rejected row one with is_row = 1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+#define SQL_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+#define DATASET_NAME_MAX 200
+
+struct sj_import {
+    struct sj_store *store;
+    int64_t dataset_id;
+    bool is_new_dataset; /* created by this import: its indexes are built at commit */
+    bool has_failed;     /* a statement failed: only abort is possible */
+    size_t column_count;
+    struct sj_column_def *columns; /* the dataset's columns (owned): names and kinds */
+    char *file_name;               /* owned copies for the rejects rows */
+    char *sheet;
+    sqlite3_stmt *insert_row;
+    sqlite3_stmt *insert_reject;
+    struct sj_import_counts counts;
+};
+
+/* ---- Checks ------------------------------------------------------------------------------- */
+
+static int check_name(const char *name, struct sj_err *err)
+{
+    size_t len = name ? strlen(name) : 0;
+    if (len == 0)
+        return sj_err_set(err, SJ_EINVAL, "数据集名称不能为空");
+    if (len > DATASET_NAME_MAX)
+        return sj_err_set(err, SJ_EINVAL, "数据集名称太长（最多 %d 字节）", DATASET_NAME_MAX);
+    if (!sj_utf8_is_valid(sj_str_make(name, len), NULL))
+        return sj_err_set(err, SJ_EINVAL, "数据集名称不是有效的 UTF-8 文本");
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+            return sj_err_set(err, SJ_EINVAL, "数据集名称不能含控制字符");
+    }
+    return 0;
+}
+
+static int check_columns(struct sj_store *store, const struct sj_column_def *columns, size_t count,
+                         struct sj_err *err)
+{
+    if (count == 0)
+        return sj_err_set(err, SJ_EINVAL, "没有任何列，无法导入");
+    size_t sql_columns = 5; /* _row, _run, _src_row, and room for the provenance join */
+    for (size_t i = 0; i < count; i++) {
+        if (!columns[i].name)
+            return sj_err_set(err, SJ_EINVAL, "column %zu has no name", i + 1);
+        if ((unsigned)columns[i].kind >= SJ_KIND_AUTO)
+            return sj_err_set(err, SJ_EINVAL, "column %zu has kind %d, not a storable kind", i + 1,
+                              (int)columns[i].kind);
+        sql_columns += columns[i].kind == SJ_KIND_TEXT ? 1 : 2;
+    }
+    int limit = sqlite3_limit(store->db, SQLITE_LIMIT_COLUMN, -1);
+    if (sql_columns > (size_t)limit)
+        return sj_err_set(err, SJ_ETOOBIG, "列太多（%zu 列），无法存入一个数据集", count);
+    return 0;
+}
+
+/* Compares the file's columns with the dataset's; the message names the first difference.
+ * A kind may differ where either side is text: the dataset's kind stays. */
+static int match_columns(const struct sj_import *imp, const char *dataset,
+                         const struct sj_column_def *cols, size_t count, struct sj_err *err)
+{
+    const struct sj_column_def *have = imp->columns;
+    size_t common = count < imp->column_count ? count : imp->column_count;
+    for (size_t i = 0; i < common; i++) {
+        if (strcmp(have[i].name, cols[i].name) != 0)
+            return sj_err_set(err, SJ_EFORMAT, "第%zu列应为“%s”，此文件为“%s”", i + 1, have[i].name,
+                              cols[i].name);
+        if (have[i].kind != cols[i].kind && have[i].kind != SJ_KIND_TEXT &&
+            cols[i].kind != SJ_KIND_TEXT)
+            return sj_err_set(err, SJ_EFORMAT, "第%zu列“%s”应为%s，此文件识别为%s", i + 1,
+                              have[i].name, sj_kind_label(have[i].kind),
+                              sj_kind_label(cols[i].kind));
+    }
+    if (count > imp->column_count)
+        return sj_err_set(err, SJ_EFORMAT, "此文件多出第%zu列“%s”（数据集“%s”只有%zu列）",
+                          common + 1, cols[common].name, dataset, imp->column_count);
+    if (count < imp->column_count)
+        return sj_err_set(err, SJ_EFORMAT, "此文件缺少第%zu列“%s”（数据集“%s”有%zu列）", common + 1,
+                          have[common].name, dataset, imp->column_count);
+    return 0;
+}
+
+/* ---- Creating a dataset -------------------------------------------------------------------- */
+
+static int insert_dataset(struct sj_import *imp, const char *name, struct sj_err *err)
+{
+    struct sj_store *store = imp->store;
+    sqlite3_stmt *stmt = NULL;
+    int rc = sj_store_prepare(store,
+                              "INSERT INTO datasets (name, table_name, created_at, updated_at) "
+                              "VALUES (?1, '', " SQL_NOW ", " SQL_NOW ")",
+                              &stmt, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = sj_store_db_error(store, err, "creating the dataset");
+        goto out;
+    }
+    imp->dataset_id = sqlite3_last_insert_rowid(store->db);
+    sqlite3_finalize(stmt);
+    rc = sj_store_prepare(store, "UPDATE datasets SET table_name = 'ds_' || id WHERE id = ?1",
+                          &stmt, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, imp->dataset_id);
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        rc = sj_store_db_error(store, err, "naming the dataset's table");
+out:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static int insert_columns(struct sj_import *imp, struct sj_err *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = sj_store_prepare(imp->store,
+                              "INSERT INTO dataset_columns (dataset_id, position, name, kind, "
+                              "sql_name) VALUES (?1, ?2, ?3, ?4, ?5)",
+                              &stmt, err);
+    for (size_t i = 0; rc == 0 && i < imp->column_count; i++) {
+        char sql_name[SJ_STORE_IDENT_MAX];
+        snprintf(sql_name, sizeof sql_name, "c%zu", i + 1);
+        sqlite3_bind_int64(stmt, 1, imp->dataset_id);
+        sqlite3_bind_int64(stmt, 2, (sqlite3_int64)(i + 1));
+        sqlite3_bind_text(stmt, 3, imp->columns[i].name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 4, sj_kind_name(imp->columns[i].kind), -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 5, sql_name, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+            rc = sj_store_db_error(imp->store, err, "recording the dataset's columns");
+        sqlite3_reset(stmt);
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static int create_table(struct sj_import *imp, struct sj_err *err)
+{
+    struct sj_buf sql;
+    sj_buf_init(&sql, 0);
+    sj_buf_appendf(&sql,
+                   "CREATE TABLE ds_%lld (_row INTEGER PRIMARY KEY, _run INTEGER NOT NULL, "
+                   "_src_row INTEGER NOT NULL",
+                   (long long)imp->dataset_id);
+    for (size_t i = 0; i < imp->column_count; i++) {
+        enum sj_kind kind = imp->columns[i].kind;
+        sj_buf_appendf(&sql, ", c%zu TEXT", i + 1);
+        if (kind != SJ_KIND_TEXT)
+            sj_buf_appendf(&sql, ", c%zu_n %s", i + 1,
+                           sj_store_kind_is_integer(kind) ? "INTEGER" : "TEXT");
+    }
+    sj_buf_append_cstr(&sql, ")");
+    int rc = sj_store_exec(imp->store, sj_buf_cstr(&sql), err);
+    sj_buf_release(&sql);
+    return rc;
+}
+
+static int create_indexes(struct sj_import *imp, struct sj_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < imp->column_count; i++) {
+        char sql[160];
+        if (!sj_store_kind_is_indexed(imp->columns[i].kind))
+            continue;
+        snprintf(sql, sizeof sql, "CREATE INDEX ds_%lld_c%zu_n ON ds_%lld (c%zu_n)",
+                 (long long)imp->dataset_id, i + 1, (long long)imp->dataset_id, i + 1);
+        rc = sj_store_exec(imp->store, sql, err);
+    }
+    return rc;
+}
+
+static void copy_columns(struct sj_import *imp, const struct sj_column_def *cols, size_t count)
+{
+    imp->column_count = count;
+    imp->columns = sj_xcalloc(count, sizeof *imp->columns);
+    for (size_t i = 0; i < count; i++) {
+        imp->columns[i].name = sj_xstrdup(cols[i].name);
+        imp->columns[i].kind = cols[i].kind;
+    }
+}
+
+static int create_dataset(struct sj_import *imp, const char *name, const struct sj_column_def *cols,
+                          size_t count, struct sj_err *err)
+{
+    copy_columns(imp, cols, count);
+    imp->is_new_dataset = true;
+    int rc = insert_dataset(imp, name, err);
+    if (rc == 0)
+        rc = insert_columns(imp, err);
+    if (rc == 0)
+        rc = create_table(imp, err);
+    return rc;
+}
+
+/* ---- Beginning ------------------------------------------------------------------------------ */
+
+static int find_previous_run(struct sj_import *imp, const struct sj_import_source *src,
+                             int64_t *previous_run, struct sj_err *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = sj_store_prepare(imp->store,
+                              "SELECT id, file_name FROM import_runs "
+                              "WHERE dataset_id = ?1 AND sha256 = ?2 AND sheet = ?3",
+                              &stmt, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, imp->dataset_id);
+    sqlite3_bind_text(stmt, 2, src->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, src->sheet ? src->sheet : "", -1, SQLITE_STATIC);
+    int step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW) {
+        int64_t run = sqlite3_column_int64(stmt, 0);
+        if (previous_run)
+            *previous_run = run;
+        rc = sj_err_set(err, SJ_EEXIST, "此文件已导入过（第%lld次导入，文件“%s”），未作任何改动",
+                        (long long)run, (const char *)sqlite3_column_text(stmt, 1));
+    } else if (step != SQLITE_DONE) {
+        rc = sj_store_db_error(imp->store, err, "looking for earlier imports");
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static int open_dataset(struct sj_import *imp, const char *name, const struct sj_column_def *cols,
+                        size_t count, const struct sj_import_source *src, int64_t *previous_run,
+                        struct sj_err *err)
+{
+    int rc = sj_store_dataset_id(imp->store, name, &imp->dataset_id, err);
+    if (rc == SJ_ENOTFOUND) {
+        sj_err_clear(err);
+        return create_dataset(imp, name, cols, count, err);
+    }
+    if (rc == 0)
+        rc = find_previous_run(imp, src, previous_run, err);
+    if (rc == 0)
+        rc = sj_store_load_columns(imp->store, imp->dataset_id, &imp->columns, &imp->column_count,
+                                   err);
+    if (rc == 0)
+        rc = match_columns(imp, name, cols, count, err);
+    return rc;
+}
+
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+static int insert_run(struct sj_import *imp, const struct sj_import_source *src, struct sj_err *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = sj_store_prepare(imp->store,
+                              "INSERT INTO import_runs (dataset_id, file_name, file_path, "
+                              "file_size, sha256, sheet, format, encoding, started_at) VALUES "
+                              "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " SQL_NOW ")",
+                              &stmt, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, imp->dataset_id);
+    sqlite3_bind_text(stmt, 2, or_empty(src->file_name), -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, or_empty(src->file_path), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 4, src->file_size);
+    sqlite3_bind_text(stmt, 5, src->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 6, or_empty(src->sheet), -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 7, or_empty(src->format), -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 8, or_empty(src->encoding), -1, SQLITE_STATIC);
+    if (sqlite3_step(stmt) == SQLITE_DONE)
+        imp->counts.run_id = sqlite3_last_insert_rowid(imp->store->db);
+    else
+        rc = sj_store_db_error(imp->store, err, "recording the import");
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static int prepare_inserts(struct sj_import *imp, struct sj_err *err)
+{
+    struct sj_buf sql;
+    sj_buf_init(&sql, 0);
+    sj_buf_appendf(&sql, "INSERT INTO ds_%lld (_run, _src_row", (long long)imp->dataset_id);
+    size_t params = 2;
+    for (size_t i = 0; i < imp->column_count; i++) {
+        sj_buf_appendf(&sql, ", c%zu", i + 1);
+        params++;
+        if (imp->columns[i].kind != SJ_KIND_TEXT) {
+            sj_buf_appendf(&sql, ", c%zu_n", i + 1);
+            params++;
+        }
+    }
+    sj_buf_append_cstr(&sql, ") VALUES (?");
+    for (size_t i = 1; i < params; i++)
+        sj_buf_append_cstr(&sql, ", ?");
+    sj_buf_append_cstr(&sql, ")");
+    int rc = sj_store_prepare(imp->store, sj_buf_cstr(&sql), &imp->insert_row, err);
+    sj_buf_release(&sql);
+    if (rc == 0)
+        rc = sj_store_prepare(imp->store,
+                              "INSERT INTO rejects (run_id, dataset_id, file_name, sheet, \"row\", "
+                              "\"column\", field, raw, reason, is_row) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                              &imp->insert_reject, err);
+    return rc;
+}
+
+static void free_import(struct sj_import *imp)
+{
+    sqlite3_finalize(imp->insert_row);
+    sqlite3_finalize(imp->insert_reject);
+    sj_store_columns_free(imp->columns, imp->column_count);
+    free(imp->file_name);
+    free(imp->sheet);
+    imp->store->in_import = false;
+    free(imp);
+}
+
+void sj_import_abort(struct sj_import *imp)
+{
+    if (!imp)
+        return;
+    struct sj_store *store = imp->store;
+    /* Finalise first: a rollback with statements pending would be refused. */
+    sqlite3_finalize(imp->insert_row);
+    sqlite3_finalize(imp->insert_reject);
+    imp->insert_row = imp->insert_reject = NULL;
+    sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+    free_import(imp);
+}
+
+static int check_begin(struct sj_store *store, const char *name, const struct sj_column_def *cols,
+                       size_t count, const struct sj_import_source *src, struct sj_err *err)
+{
+    if (store->in_import)
+        return sj_err_set(err, SJ_EINVAL, "another import is already open on this store");
+    if (!src || !src->sha256 || !src->sha256[0])
+        return sj_err_set(err, SJ_EINVAL, "import source without a SHA-256");
+    int rc = check_name(name, err);
+    if (rc == 0)
+        rc = check_columns(store, cols, count, err);
+    return rc;
+}
+
+int sj_import_begin(struct sj_store *store, const char *dataset_name,
+                    const struct sj_column_def *columns, size_t column_count,
+                    const struct sj_import_source *source, struct sj_import **out,
+                    int64_t *previous_run, struct sj_err *err)
+{
+    *out = NULL;
+    int rc = check_begin(store, dataset_name, columns, column_count, source, err);
+    if (rc < 0)
+        return rc;
+    rc = sj_store_exec(store, "BEGIN IMMEDIATE", err);
+    if (rc < 0)
+        return rc;
+    struct sj_import *imp = sj_xcalloc(1, sizeof *imp);
+    imp->store = store;
+    store->in_import = true;
+    imp->file_name = sj_xstrdup(or_empty(source->file_name));
+    imp->sheet = sj_xstrdup(or_empty(source->sheet));
+    rc = open_dataset(imp, dataset_name, columns, column_count, source, previous_run, err);
+    if (rc == 0)
+        rc = insert_run(imp, source, err);
+    if (rc == 0)
+        rc = prepare_inserts(imp, err);
+    if (rc < 0) {
+        sj_err_at(err, source->file_name, -1, -1, NULL);
+        sj_import_abort(imp);
+        return rc;
+    }
+    *out = imp;
+    return 0;
+}
+
+enum sj_kind sj_import_column_kind(const struct sj_import *imp, size_t column)
+{
+    return column < imp->column_count ? imp->columns[column].kind : SJ_KIND_TEXT;
+}
+
+/* ---- Rows ----------------------------------------------------------------------------------- */
+
+static int insert_reject(struct sj_import *imp, int64_t source_row, int column, const char *field,
+                         struct sj_str raw, const char *reason, bool is_row, struct sj_err *err)
+{
+    sqlite3_stmt *stmt = imp->insert_reject;
+    sqlite3_bind_int64(stmt, 1, imp->counts.run_id);
+    sqlite3_bind_int64(stmt, 2, imp->dataset_id);
+    sqlite3_bind_text(stmt, 3, imp->file_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 4, imp->sheet, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 5, source_row);
+    sqlite3_bind_int(stmt, 6, column);
+    sqlite3_bind_text(stmt, 7, or_empty(field), -1, SQLITE_STATIC);
+    if (raw.ptr && raw.len > 0)
+        sqlite3_bind_text(stmt, 8, raw.ptr, (int)raw.len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(stmt, 8);
+    sqlite3_bind_text(stmt, 9, or_empty(reason), -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 10, is_row ? 1 : 0);
+    int rc = 0;
+    if (sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = sj_store_db_error(imp->store, err, "recording a rejected value");
+        imp->has_failed = true;
+    }
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+static bool is_blank(struct sj_str raw)
+{
+    return raw.len == 0 || sj_str_trim(raw).len == 0;
+}
+
+/* Binds the normalised value of column i at parameter param; a failed value is NULL and is
+ * recorded as a cell problem. */
+static int bind_norm(struct sj_import *imp, int param, size_t i, int64_t source_row,
+                     const struct sj_import_cell *cell, struct sj_err *err)
+{
+    const struct sj_norm_result *norm = cell->norm;
+    enum sj_kind kind = imp->columns[i].kind;
+    if (!norm || is_blank(cell->raw))
+        return sqlite3_bind_null(imp->insert_row, param) == SQLITE_OK
+                   ? 0
+                   : sj_store_db_error(imp->store, err, "binding a value");
+    if (!norm->is_valid) {
+        sqlite3_bind_null(imp->insert_row, param);
+        imp->counts.cells_flagged++;
+        return insert_reject(imp, source_row, (int)(i + 1), imp->columns[i].name, cell->raw,
+                             norm->reason[0] ? norm->reason : "无法识别", false, err);
+    }
+    if (sj_store_kind_is_integer(kind))
+        sqlite3_bind_int64(imp->insert_row, param, norm->number);
+    else
+        sqlite3_bind_text(imp->insert_row, param, norm->value, (int)norm->value_len, SQLITE_STATIC);
+    return 0;
+}
+
+int sj_import_add_row(struct sj_import *imp, int64_t source_row, const struct sj_import_cell *cells,
+                      struct sj_err *err)
+{
+    sqlite3_stmt *stmt = imp->insert_row;
+    int param = 1, rc = 0;
+    if (imp->has_failed)
+        return sj_err_set(err, SJ_EDB, "the import has failed already; abort it");
+    sqlite3_bind_int64(stmt, param++, imp->counts.run_id);
+    sqlite3_bind_int64(stmt, param++, source_row);
+    for (size_t i = 0; rc == 0 && i < imp->column_count; i++) {
+        struct sj_str raw = cells[i].raw;
+        int bound = raw.len > 0 ? sqlite3_bind_text64(stmt, param++, raw.ptr, raw.len,
+                                                      SQLITE_STATIC, SQLITE_UTF8)
+                                : sqlite3_bind_null(stmt, param++);
+        if (bound != SQLITE_OK)
+            rc = sj_err_set(err, SJ_ETOOBIG, "第%zu列“%s”的值太长（%zu 字节）", i + 1,
+                            imp->columns[i].name, raw.len);
+        if (rc == 0 && imp->columns[i].kind != SJ_KIND_TEXT)
+            rc = bind_norm(imp, param++, i, source_row, &cells[i], err);
+    }
+    if (rc == 0 && sqlite3_step(stmt) != SQLITE_DONE)
+        rc = sj_store_db_error(imp->store, err, "adding a row");
+    sqlite3_reset(stmt);
+    if (rc < 0) {
+        /* A cell problem of this row may be recorded already: the import cannot go on. */
+        imp->has_failed = true;
+        sj_err_at(err, imp->file_name, (long)source_row, -1, NULL);
+        return rc;
+    }
+    imp->counts.rows_imported++;
+    imp->counts.rows_read++;
+    return 0;
+}
+
+int sj_import_reject_row(struct sj_import *imp, int64_t source_row, int column, const char *field,
+                         struct sj_str raw, const char *reason, struct sj_err *err)
+{
+    if (imp->has_failed)
+        return sj_err_set(err, SJ_EDB, "the import has failed already; abort it");
+    int rc = insert_reject(imp, source_row, column, field, raw, reason, true, err);
+    if (rc < 0)
+        return rc;
+    imp->counts.rows_rejected++;
+    imp->counts.rows_read++;
+    return 0;
+}
+
+/* ---- Ending --------------------------------------------------------------------------------- */
+
+static int update_totals(struct sj_import *imp, struct sj_err *err)
+{
+    static const char *const sql[2] = {
+        "UPDATE import_runs SET finished_at = " SQL_NOW ", rows_read = ?2, rows_imported = ?3, "
+        "rows_rejected = ?4, cells_flagged = ?5 WHERE id = ?1",
+        "UPDATE datasets SET updated_at = " SQL_NOW ", row_count = row_count + ?3, "
+        "reject_count = reject_count + ?4, flagged_cells = flagged_cells + ?5 WHERE id = ?1",
+    };
+    const struct sj_import_counts *c = &imp->counts;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < 2; i++) {
+        sqlite3_stmt *stmt = NULL;
+        rc = sj_store_prepare(imp->store, sql[i], &stmt, err);
+        if (rc < 0)
+            break;
+        sqlite3_bind_int64(stmt, 1, i == 0 ? c->run_id : imp->dataset_id);
+        if (i == 0)
+            sqlite3_bind_int64(stmt, 2, c->rows_read);
+        sqlite3_bind_int64(stmt, 3, c->rows_imported);
+        sqlite3_bind_int64(stmt, 4, c->rows_rejected);
+        sqlite3_bind_int64(stmt, 5, c->cells_flagged);
+        if (sqlite3_step(stmt) != SQLITE_DONE)
+            rc = sj_store_db_error(imp->store, err, "recording the import's totals");
+        sqlite3_finalize(stmt);
+    }
+    return rc;
+}
+
+int sj_import_commit(struct sj_import *imp, struct sj_import_counts *counts, struct sj_err *err)
+{
+    int rc = 0;
+    if (imp->has_failed) {
+        rc = sj_err_set(err, SJ_EDB, "the import failed; nothing was imported");
+        goto out;
+    }
+    rc = update_totals(imp, err);
+    if (rc == 0 && imp->is_new_dataset)
+        rc = create_indexes(imp, err);
+    sqlite3_finalize(imp->insert_row);
+    sqlite3_finalize(imp->insert_reject);
+    imp->insert_row = imp->insert_reject = NULL;
+    if (rc == 0)
+        rc = sj_store_exec(imp->store, "COMMIT", err);
+out:
+    if (rc < 0) {
+        sj_import_abort(imp);
+        return rc;
+    }
+    if (counts)
+        *counts = imp->counts;
+    free_import(imp);
+    return 0;
+}

@@ -1,0 +1,197 @@
+/*
+ * store.c - opening and closing a workspace: a directory (created 0700, since it holds
+ * personal data) with one SQLite database in WAL mode, foreign keys on, a busy timeout so
+ * that a second process waits instead of failing, and synchronous=NORMAL (safe in WAL:
+ * a crash loses at most the last commits, never consistency). The schema is migrated
+ * to the newest version at every open. Also the small helpers the store's files share.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/store_int.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+const char *sj_store_default_dir(const char *flag_value)
+{
+    if (flag_value && flag_value[0])
+        return flag_value;
+    const char *env = getenv("SHUJIAN_WORKSPACE");
+    if (env && env[0])
+        return env;
+    return SJ_WORKSPACE_DEFAULT;
+}
+
+const char *sj_store_dir(const struct sj_store *store)
+{
+    return store->dir;
+}
+
+int sj_store_schema_version(const struct sj_store *store)
+{
+    return store->schema_version;
+}
+
+/* mkdir -p with mode 0700 for what it creates. */
+static int make_dirs(const char *dir, struct sj_err *err)
+{
+    char *path = sj_xstrdup(dir);
+    int rc = 0;
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+            rc = sj_err_set(err, SJ_EIO, "无法创建目录 %s：%s", path, strerror(errno));
+            goto out;
+        }
+        *p = '/';
+    }
+    if (mkdir(path, 0700) != 0 && errno != EEXIST)
+        rc = sj_err_set(err, SJ_EIO, "无法创建工作区目录 %s：%s", path, strerror(errno));
+out:
+    free(path);
+    return rc;
+}
+
+static int check_dir(const char *dir, bool create, const char *db_path, struct sj_err *err)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+        return sj_err_set(err, SJ_EIO, "工作区 %s 不是目录", dir);
+    if (create)
+        return make_dirs(dir, err);
+    if (stat(db_path, &st) != 0)
+        return sj_err_set(err, SJ_ENOTFOUND,
+                          "工作区 %s 不存在（其中没有 %s）；请用 --workspace 指定工作区，"
+                          "或先导入数据",
+                          dir, SJ_WORKSPACE_DB);
+    return 0;
+}
+
+static int configure(struct sj_store *store, struct sj_err *err)
+{
+    static const char pragmas[] = "PRAGMA journal_mode=WAL;"
+                                  "PRAGMA foreign_keys=ON;"
+                                  "PRAGMA synchronous=NORMAL;"
+                                  "PRAGMA cache_size=-32768;"
+                                  "PRAGMA temp_store=MEMORY;";
+    if (sqlite3_busy_timeout(store->db, BUSY_TIMEOUT_MS) != SQLITE_OK)
+        return sj_store_db_error(store, err, "setting the busy timeout");
+    return sj_store_exec(store, pragmas, err);
+}
+
+int sj_store_open(const char *dir, bool create, struct sj_store **out, struct sj_err *err)
+{
+    struct sj_store *store = NULL;
+    char *db_path = NULL;
+    int rc;
+    *out = NULL;
+    if (!dir || !dir[0])
+        return sj_err_set(err, SJ_EINVAL, "no workspace directory given");
+    size_t len = strlen(dir) + 1 + strlen(SJ_WORKSPACE_DB) + 1;
+    db_path = sj_xmalloc(len);
+    snprintf(db_path, len, "%s/%s", dir, SJ_WORKSPACE_DB);
+    rc = check_dir(dir, create, db_path, err);
+    if (rc < 0)
+        goto out;
+    store = sj_xcalloc(1, sizeof *store);
+    store->dir = sj_xstrdup(dir);
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(db_path, &store->db, flags, NULL) != SQLITE_OK) {
+        rc = sj_store_db_error(store, err, "opening the workspace database");
+        goto out;
+    }
+    sqlite3_extended_result_codes(store->db, 1);
+    rc = configure(store, err);
+    if (rc == 0)
+        rc = sj_store_migrate(store, err);
+out:
+    if (rc < 0 && store) {
+        sj_err_at(err, db_path, -1, -1, NULL);
+        sj_store_close(store);
+        store = NULL;
+    }
+    free(db_path);
+    *out = store;
+    return rc;
+}
+
+void sj_store_close(struct sj_store *store)
+{
+    if (!store)
+        return;
+    /* sqlite3_close_v2 defers the close until every statement is finalised, so a leaked
+     * statement cannot make this fail; all of ours are finalised anyway. */
+    sqlite3_close_v2(store->db);
+    free(store->dir);
+    free(store);
+}
+
+/* ---- Helpers shared by the store's files ---------------------------------------------------- */
+
+int sj_store_db_error(struct sj_store *store, struct sj_err *err, const char *what)
+{
+    int code = store->db ? sqlite3_extended_errcode(store->db) : SQLITE_CANTOPEN;
+    const char *msg = store->db ? sqlite3_errmsg(store->db) : "out of memory";
+    if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+        return sj_err_set(err, SJ_EDB, "工作区正被另一个程序使用（%s），请稍后再试", what);
+    return sj_err_set(err, SJ_EDB, "database error while %s: %s (%d)", what, msg, code);
+}
+
+int sj_store_exec(struct sj_store *store, const char *sql, struct sj_err *err)
+{
+    if (sqlite3_exec(store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return sj_store_db_error(store, err, "changing the workspace");
+    return 0;
+}
+
+int sj_store_prepare(struct sj_store *store, const char *sql, sqlite3_stmt **stmt,
+                     struct sj_err *err)
+{
+    if (sqlite3_prepare_v2(store->db, sql, -1, stmt, NULL) != SQLITE_OK) {
+        *stmt = NULL;
+        return sj_store_db_error(store, err, "preparing a statement");
+    }
+    return 0;
+}
+
+char *sj_store_column_dup(sqlite3_stmt *stmt, int col)
+{
+    const unsigned char *text = sqlite3_column_text(stmt, col);
+    if (!text)
+        return sj_xstrdup("");
+    return sj_xstrndup((const char *)text, (size_t)sqlite3_column_bytes(stmt, col));
+}
+
+char *sj_store_column_dup_null(sqlite3_stmt *stmt, int col)
+{
+    if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+        return NULL;
+    return sj_store_column_dup(stmt, col);
+}
+
+bool sj_store_kind_is_integer(enum sj_kind kind)
+{
+    return kind == SJ_KIND_AMOUNT || kind == SJ_KIND_INTEGER;
+}
+
+bool sj_store_kind_is_indexed(enum sj_kind kind)
+{
+    switch (kind) {
+    case SJ_KIND_IDCARD:
+    case SJ_KIND_NAME:
+    case SJ_KIND_PHONE:
+    case SJ_KIND_CASENO:
+    case SJ_KIND_CREDITCODE:
+    case SJ_KIND_BANKCARD:
+    case SJ_KIND_PLATE:
+    case SJ_KIND_DATE:
+        return true;
+    default:
+        return false;
+    }
+}
