@@ -1,0 +1,169 @@
+/*
+ * test_norm_plate.c - sj_norm_plate against GA 36-2018 plate formats: standard 7-character
+ * plates written with middle dots, spaces, dashes, lower case and full-width characters;
+ * 8-character new-energy plates (small: D/F third, large: D/F last); suffix plates
+ * (挂 学 警 港 澳 领); embassy plates (使); the letters I and O; bad provinces and lengths.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "shujian/norm.h"
+
+struct plate_case {
+    const char *in;
+    const char *value; /* NULL when invalid */
+    const char *want;  /* parts "key=value;..." when valid, the exact reason when invalid */
+};
+
+#define STD_PARTS "province=粤;type=standard"
+
+static const struct plate_case cases[] = {
+    {"粤A12345", "粤A12345", STD_PARTS},
+    {"粤A·12345", "粤A12345", STD_PARTS},
+    {"粤a 12345", "粤A12345", STD_PARTS},
+    {"粤A-12345", "粤A12345", STD_PARTS},
+    {"粤A•12345", "粤A12345", STD_PARTS},
+    {"粤A・12345", "粤A12345", STD_PARTS},
+    {"粤A．12345", "粤A12345", STD_PARTS},
+    {"粤A.12345", "粤A12345", STD_PARTS},
+    {"粤Ａ１２３４５", "粤A12345", STD_PARTS},
+    {"粤ａ·１２３４５", "粤A12345", STD_PARTS},
+    {" 粤A 123 45\xe3\x80\x80", "粤A12345", STD_PARTS},
+    {"粤b5x2y8", "粤B5X2Y8", "province=粤;type=standard"},
+    {"京N12345", "京N12345", "province=京;type=standard"},
+    {"新A12345", "新A12345", "province=新;type=standard"},
+    /* new energy */
+    {"粤AD12345", "粤AD12345", "province=粤;type=new-energy"},
+    {"粤AF12345", "粤AF12345", "province=粤;type=new-energy"},
+    {"粤A·D12345", "粤AD12345", "province=粤;type=new-energy"},
+    {"沪ADA1234", "沪ADA1234", "province=沪;type=new-energy"},
+    {"粤A12345D", "粤A12345D", "province=粤;type=new-energy"},
+    {"粤a12345f", "粤A12345F", "province=粤;type=new-energy"},
+    /* special */
+    {"粤A1234学", "粤A1234学", "province=粤;type=special;suffix=学"},
+    {"粤A1234挂", "粤A1234挂", "province=粤;type=special;suffix=挂"},
+    {"粤A·1234警", "粤A1234警", "province=粤;type=special;suffix=警"},
+    {"粤O1234警", "粤O1234警", "province=粤;type=special;suffix=警"},
+    {"粤Z1234港", "粤Z1234港", "province=粤;type=special;suffix=港"},
+    {"粤Z1234澳", "粤Z1234澳", "province=粤;type=special;suffix=澳"},
+    {"沪A1234领", "沪A1234领", "province=沪;type=special;suffix=领"},
+    {"使014123", "使014123", "type=special"},
+    {"使 014·123", "使014123", "type=special"},
+    /* rejected */
+    {"", NULL, "车牌号为空"},
+    {" · ", NULL, "车牌号为空"},
+    {"粤A1234I", NULL, "车牌号不使用字母I和O"},
+    {"粤AO2345", NULL, "车牌号不使用字母I和O"},
+    {"粤I12345", NULL, "车牌号不使用字母I和O"},
+    {"粤O12345", NULL, "车牌号不使用字母I和O"},
+    {"粤A1234", NULL, "车牌号长度不符：普通车牌为7位，新能源车牌为8位"},
+    {"粤A1234567", NULL, "车牌号长度不符：普通车牌为7位，新能源车牌为8位"},
+    {"粤A123456", NULL, "新能源车牌格式不符：小型车第3位为D或F，大型车末位为D或F"},
+    {"粤AD12B45", NULL, "新能源车牌格式不符：小型车第3位为D或F，大型车末位为D或F"},
+    {"粤A1234D5", NULL, "新能源车牌格式不符：小型车第3位为D或F，大型车末位为D或F"},
+    {"粤A123学4", NULL, "车牌号含有无法识别的字符"},
+    {"粤A12345学", NULL, "车牌号含有无法识别的字符"},
+    {"粤A12#45", NULL, "车牌号含有无法识别的字符"},
+    {"港A12345", NULL, "无法识别的省份简称"},
+    {"AB12345", NULL, "无法识别的省份简称"},
+    {"粤12345", NULL, "省份简称后应为发牌机关字母"},
+    {"粤", NULL, "省份简称后应为发牌机关字母"},
+    {"使01412", NULL, "使馆车牌应为“使”加6位数字"},
+    {"使A14123", NULL, "使馆车牌应为“使”加6位数字"},
+    {"粤A12345678901", NULL, "无法识别的车牌号"},
+    {"粤A\xff"
+     "2345",
+     NULL, "无法识别的车牌号"},
+};
+
+static void check_parts(const char *in, const struct sj_norm_result *r, const char *spec)
+{
+    char buf[256];
+    int i = 0;
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *save = NULL, *kv = strtok_r(buf, ";", &save); kv;
+         kv = strtok_r(NULL, ";", &save), i++) {
+        char *eq = strchr(kv, '=');
+        *eq = '\0';
+        if (i >= r->part_count || strcmp(r->parts[i].key, kv) != 0 ||
+            strcmp(r->parts[i].value, eq + 1) != 0)
+            fail_msg("%s: part %d should be %s=%s, got %s=%s", in, i, kv, eq + 1,
+                     i < r->part_count ? r->parts[i].key : "(none)",
+                     i < r->part_count ? r->parts[i].value : "");
+    }
+    if (i != r->part_count)
+        fail_msg("%s: %d parts expected, got %d", in, i, r->part_count);
+}
+
+static void test_plate_table(void **state)
+{
+    (void)state;
+    struct sj_norm_result r;
+    for (size_t i = 0; i < SJ_ARRAY_LEN(cases); i++) {
+        const struct plate_case *c = &cases[i];
+        bool ok = sj_norm_plate(sj_str_from_cstr(c->in), &r);
+        assert_int_equal(r.kind, SJ_KIND_PLATE);
+        assert_int_equal(ok, r.is_valid);
+        if (ok != (c->value != NULL))
+            fail_msg("%s: expected %s, got %s (%s)", c->in, c->value ? "valid" : "invalid",
+                     ok ? "valid" : "invalid", ok ? r.value : r.reason);
+        if (c->value) {
+            assert_string_equal(r.value, c->value);
+            assert_int_equal(r.value_len, strlen(c->value));
+            assert_string_equal(r.reason, "");
+            check_parts(c->in, &r, c->want);
+        } else {
+            if (strcmp(r.reason, c->want) != 0)
+                fail_msg("%s: reason should be %s, got %s", c->in, c->want, r.reason);
+            assert_string_equal(r.value, "");
+            assert_int_equal(r.part_count, 0);
+        }
+    }
+}
+
+/* Every province abbreviation is accepted in first place. */
+static void test_plate_provinces(void **state)
+{
+    (void)state;
+    static const char provinces[] =
+        "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵云藏陕甘青宁新";
+    struct sj_norm_result r;
+    char plate[32];
+    for (const char *p = provinces; *p; p += 3) {
+        snprintf(plate, sizeof plate, "%.3sB12345", p);
+        if (!sj_norm_plate(sj_str_from_cstr(plate), &r))
+            fail_msg("%s rejected: %s", plate, r.reason);
+        assert_int_equal(memcmp(r.parts[0].value, p, 3), 0);
+    }
+}
+
+/* Long inputs are rejected without overrunning a buffer. */
+static void test_plate_long_input(void **state)
+{
+    (void)state;
+    struct sj_norm_result r;
+    static char big[4096];
+    memset(big, 'A', sizeof big);
+    assert_false(sj_norm_plate(sj_str_make(big, sizeof big), &r));
+    assert_string_equal(r.reason, "无法识别的车牌号");
+    for (size_t i = 0; i + 3 <= sizeof big; i += 3)
+        memcpy(big + i, "粤", 3);
+    assert_false(sj_norm_plate(sj_str_make(big, sizeof big - 1), &r));
+    assert_string_equal(r.reason, "内容过长，不是车牌号");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plate_table),
+        cmocka_unit_test(test_plate_provinces),
+        cmocka_unit_test(test_plate_long_input),
+    };
+    return cmocka_run_group_tests_name("norm_plate", tests, NULL, NULL);
+}
