@@ -9,6 +9,10 @@
 #include "cli/cli.h"
 
 static const struct cmd *const commands[] = {
+    &sj_cmd_datasets,
+    &sj_cmd_show,
+    &sj_cmd_rejects,
+    &sj_cmd_drop,
     &sj_cmd_version,
 };
 
