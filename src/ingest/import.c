@@ -1,0 +1,619 @@
+/*
+ * import.c - the import pipeline: hash the file (SHA-256, streamed), open a reader, and for
+ * each selected sheet buffer the first rows to find the header and each column's kind, then
+ * stream every row through sj_norm into the store in one transaction.
+ *
+ * Invariants: a sheet's rows are either imported or rejected with a reason, so rows_read =
+ * rows_imported + rows_rejected always; rows above the header (titles, notes) are not data
+ * and are not counted. Memory is bounded by the buffered rows and one row, never the file.
+ * A failure while reading rolls the sheet back: nothing half-imported stays behind.
+ */
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ingest/ingest_int.h"
+
+#define BUFFER_ROWS 60                     /* rows read ahead to find the header and sniff kinds */
+#define REJECT_RAW_MAX (64 * 1024)         /* a rejected row's text is kept up to this size */
+#define AHEAD_MAX_BYTES ((size_t)16 << 20) /* ... unless they hold more text than this */
+#define SHEET_EMPTY 2                      /* run_sheet: the sheet has no rows at all */
+
+/* A row read ahead, copied into the sheet's arena. */
+struct ahead_row {
+    struct sj_reader_row row;
+    struct sj_str *cells;
+};
+
+struct sheet {
+    struct sj_store *store;
+    struct sj_reader *reader;
+    const struct sj_import_opts *opts;
+    const struct sj_ingest_mapping *mapping;
+    const struct sj_import_source *source;
+    const char *dataset;
+    struct sj_arena arena;
+    struct ahead_row *ahead; /* BUFFER_ROWS, arena */
+    size_t ahead_count;
+    bool is_ended; /* the reader reached the end while reading ahead */
+    const struct sj_reader_row *header;
+    struct sj_column_def *columns; /* names owned by the arena */
+    size_t column_count;
+    struct sj_import *imp;
+    struct sj_norm_result *results;
+    struct sj_import_cell *cells;
+    struct sj_buf text; /* a rejected row, and scratch for reasons */
+    int64_t rows_read;
+    double started, last_progress;
+    bool has_progress_line;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- Hashing ------------------------------------------------------------------------------- */
+
+static int hash_file(const char *path, char hex[65], int64_t *size, struct sj_err *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        int e = errno;
+        sj_err_at(err, path, -1, -1, NULL);
+        return sj_err_set(err, e == ENOENT ? SJ_ENOTFOUND : SJ_EIO, "无法打开文件：%s",
+                          strerror(e));
+    }
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char *chunk = sj_xmalloc(1 << 16);
+    size_t n;
+    int64_t total = 0;
+    while ((n = fread(chunk, 1, 1 << 16, fp)) > 0) {
+        crypto_hash_sha256_update(&st, chunk, n);
+        total += (int64_t)n;
+    }
+    int rc = 0;
+    if (ferror(fp)) {
+        sj_err_at(err, path, -1, -1, NULL);
+        rc = sj_err_set(err, SJ_EIO, "读取文件失败：%s", strerror(errno));
+    }
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, digest);
+    sodium_bin2hex(hex, 65, digest, sizeof digest);
+    *size = total;
+    free(chunk);
+    fclose(fp);
+    return rc;
+}
+
+/* ---- Names --------------------------------------------------------------------------------- */
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The default dataset name: the file's base name without its last extension, with
+ * "_<sheet>" appended when every sheet of a workbook is imported. Owned by the caller. */
+static char *derive_dataset_name(const char *path, const char *sheet, bool all_sheets)
+{
+    const char *base = base_name(path);
+    const char *dot = strrchr(base, '.');
+    size_t len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    struct sj_buf name;
+    sj_buf_init(&name, 0);
+    sj_buf_append(&name, base, len);
+    if (all_sheets && sheet && sheet[0]) {
+        sj_buf_putc(&name, '_');
+        sj_buf_append_cstr(&name, sheet);
+    }
+    size_t out_len;
+    char *out = sj_buf_detach(&name, &out_len);
+    return out ? out : sj_xstrdup("");
+}
+
+/* A column name from a header cell: line breaks inside the cell dropped (a wrapped
+ * "交易\n金额" is 交易金额), other control characters made spaces, trimmed. */
+static char *clean_name(struct sj_arena *arena, struct sj_str cell)
+{
+    char *name = sj_arena_strndup(arena, cell.ptr, cell.len);
+    size_t len = 0;
+    for (size_t i = 0; i < cell.len; i++) {
+        unsigned char ch = (unsigned char)cell.ptr[i];
+        if (ch == '\r' || ch == '\n')
+            continue;
+        name[len++] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;
+    }
+    struct sj_str t = sj_str_trim(sj_str_make(name, len));
+    memmove(name, t.ptr, t.len);
+    name[t.len] = '\0';
+    return name;
+}
+
+static bool name_taken(const struct sj_column_def *cols, size_t count, const char *name)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(cols[i].name, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Names column i (0-based) of cols[0..i]: its header, or 列N when blank (a merged or empty
+ * header cell); a name already used gets _2, _3, ... */
+static void name_column(struct sj_arena *arena, struct sj_column_def *cols, size_t i,
+                        struct sj_str header_cell)
+{
+    char *name = clean_name(arena, header_cell);
+    if (!name[0])
+        name = sj_arena_sprintf(arena, "列%zu", i + 1);
+    char *unique = name;
+    for (int n = 2; name_taken(cols, i, unique); n++)
+        unique = sj_arena_sprintf(arena, "%s_%d", name, n);
+    cols[i].name = unique;
+}
+
+/* ---- Reading ahead ------------------------------------------------------------------------- */
+
+static void keep_row(struct sheet *s, const struct sj_reader_row *row)
+{
+    struct ahead_row *a = &s->ahead[s->ahead_count++];
+    a->row = *row;
+    a->cells =
+        sj_arena_alloc(&s->arena, (row->cell_count ? row->cell_count : 1) * sizeof *a->cells);
+    for (size_t i = 0; i < row->cell_count; i++) {
+        const char *src = row->cells[i].len > 0 ? row->cells[i].ptr : "";
+        char *copy = sj_arena_strndup(&s->arena, src, row->cells[i].len);
+        a->cells[i] = sj_str_make(copy, row->cells[i].len);
+    }
+    a->row.cells = a->cells;
+}
+
+static int read_ahead(struct sheet *s, struct sj_err *err)
+{
+    s->ahead = sj_arena_alloc(&s->arena, BUFFER_ROWS * sizeof *s->ahead);
+    while (s->ahead_count < BUFFER_ROWS && s->arena.bytes_used < AHEAD_MAX_BYTES) {
+        struct sj_reader_row row;
+        int rc = sj_reader_next(s->reader, &row, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 0) {
+            s->is_ended = true;
+            break;
+        }
+        keep_row(s, &row);
+    }
+    return 0;
+}
+
+/* 1 + the index of the last non-blank cell. */
+static size_t filled_width(const struct sj_reader_row *row)
+{
+    size_t w = row->cell_count;
+    while (w > 0 && sj_str_trim(row->cells[w - 1]).len == 0)
+        w--;
+    return w;
+}
+
+/* ---- Columns ------------------------------------------------------------------------------- */
+
+/* The header's width, widened to cover columns the header leaves blank but most data rows
+ * fill (an unnamed column is still a column). */
+static size_t column_count(const struct sheet *s, size_t first_data)
+{
+    size_t width = filled_width(s->header);
+    size_t data_rows = s->ahead_count - first_data;
+    for (size_t j = width; data_rows > 0; j++) {
+        size_t filled = 0, reaching = 0;
+        for (size_t r = first_data; r < s->ahead_count; r++) {
+            const struct sj_reader_row *row = &s->ahead[r].row;
+            filled += j < row->cell_count && sj_str_trim(row->cells[j]).len > 0;
+            reaching += filled_width(row) > j;
+        }
+        if (reaching == 0)
+            break;
+        if (filled * 2 > data_rows)
+            width = j + 1;
+    }
+    return width;
+}
+
+static enum sj_kind column_kind(struct sheet *s, size_t j, size_t first_data,
+                                struct sj_str header_cell)
+{
+    enum sj_kind kind;
+    if (sj_ingest_mapping_find(s->mapping, s->columns[j].name, &kind))
+        return kind;
+    struct sj_str samples[BUFFER_ROWS];
+    size_t n = 0;
+    for (size_t r = first_data; r < s->ahead_count; r++) {
+        const struct sj_reader_row *row = &s->ahead[r].row;
+        if (filled_width(row) > s->column_count || row->has_bad_bytes)
+            continue; /* it will be rejected: its cells may be shifted */
+        samples[n++] = j < row->cell_count ? row->cells[j] : sj_str_make("", 0);
+    }
+    return sj_ingest_sniff_kind(sj_ingest_kind_of_header(header_cell), samples, n);
+}
+
+/* Finds the header among the rows read ahead and names and types the columns. Returns the
+ * index of the first data row. */
+static size_t setup_columns(struct sheet *s)
+{
+    struct sj_reader_row rows[BUFFER_ROWS];
+    for (size_t i = 0; i < s->ahead_count; i++)
+        rows[i] = s->ahead[i].row;
+    size_t h = sj_ingest_find_header(rows, s->ahead_count);
+    s->header = &s->ahead[h].row;
+    size_t first_data = h + 1;
+    s->column_count = column_count(s, first_data);
+    s->columns = sj_arena_alloc(&s->arena, s->column_count * sizeof *s->columns);
+    for (size_t j = 0; j < s->column_count; j++) {
+        struct sj_str cell = j < s->header->cell_count ? s->header->cells[j] : sj_str_make("", 0);
+        name_column(&s->arena, s->columns, j, cell);
+        s->columns[j].kind = column_kind(s, j, first_data, cell);
+    }
+    return first_data;
+}
+
+/* ---- Rows ---------------------------------------------------------------------------------- */
+
+static bool has_byte(struct sj_str s, int ch)
+{
+    return s.len > 0 && memchr(s.ptr, ch, s.len) != NULL;
+}
+
+/* The row as one CSV line (quoted where needed), capped at REJECT_RAW_MAX. */
+static struct sj_str row_text(struct sheet *s, const struct sj_reader_row *row)
+{
+    sj_buf_reset(&s->text);
+    for (size_t i = 0; i < row->cell_count; i++) {
+        struct sj_str c = row->cells[i];
+        bool quote = has_byte(c, ',') || has_byte(c, '"') || has_byte(c, '\n') || has_byte(c, '\r');
+        int rc = i > 0 ? sj_buf_putc(&s->text, ',') : 0;
+        if (rc == 0 && quote)
+            rc = sj_buf_putc(&s->text, '"');
+        for (size_t k = 0; rc == 0 && k < c.len; k++)
+            rc = c.ptr[k] == '"' ? sj_buf_append(&s->text, "\"\"", 2)
+                                 : sj_buf_putc(&s->text, c.ptr[k]);
+        if (rc == 0 && quote)
+            rc = sj_buf_putc(&s->text, '"');
+        if (rc < 0)
+            break;
+    }
+    return sj_buf_str(&s->text);
+}
+
+static int reject(struct sheet *s, const struct sj_reader_row *row, size_t column,
+                  const char *reason, struct sj_err *err)
+{
+    const char *field = column > 0 && column <= s->column_count ? s->columns[column - 1].name : "";
+    struct sj_str raw =
+        column > 0 && column <= row->cell_count ? row->cells[column - 1] : row_text(s, row);
+    return sj_import_reject_row(s->imp, row->source_row, (int)column, field, raw, reason, err);
+}
+
+static bool is_header_again(const struct sheet *s, const struct sj_reader_row *row)
+{
+    size_t w = filled_width(s->header);
+    if (filled_width(row) != w)
+        return false;
+    for (size_t i = 0; i < w; i++) {
+        if (!sj_str_eq(sj_str_trim(row->cells[i]), sj_str_trim(s->header->cells[i])))
+            return false;
+    }
+    return true;
+}
+
+/* Why the row cannot be imported (a Chinese reason written into buf), or NULL when it can;
+ * *column gets the 1-based column at fault, 0 for the whole row. */
+static const char *row_problem(struct sheet *s, const struct sj_reader_row *row, size_t *column,
+                               char *buf, size_t size)
+{
+    *column = 0;
+    if (row->has_bad_bytes) {
+        snprintf(buf, size, "第 %lld 字节起的内容不是有效的 %s 编码（已显示为 \xEF\xBF\xBD）",
+                 (long long)row->bad_offset, sj_reader_encoding(s->reader));
+        return buf;
+    }
+    for (size_t i = 0; i < row->cell_count; i++) {
+        size_t bad;
+        *column = i + 1;
+        if (!sj_utf8_is_valid(row->cells[i], &bad)) {
+            snprintf(buf, size, "不是有效的 UTF-8 文本（单元格第 %zu 字节）", bad + 1);
+            return buf;
+        }
+        if (has_byte(row->cells[i], '\0'))
+            return "含有 NUL 字符";
+    }
+    *column = 0;
+    size_t width = filled_width(row);
+    if (width > s->column_count) {
+        snprintf(buf, size, "该行有 %zu 个单元格，多于表头的 %zu 列", width, s->column_count);
+        return buf;
+    }
+    if (is_header_again(s, row))
+        return "重复的表头行";
+    return NULL;
+}
+
+static int import_row(struct sheet *s, const struct sj_reader_row *row, struct sj_err *err)
+{
+    char buf[256];
+    size_t column;
+    s->rows_read++;
+    const char *problem = row_problem(s, row, &column, buf, sizeof buf);
+    if (problem)
+        return reject(s, row, column, problem, err);
+    for (size_t j = 0; j < s->column_count; j++) {
+        struct sj_str raw = j < row->cell_count ? row->cells[j] : sj_str_make("", 0);
+        enum sj_kind kind = s->columns[j].kind;
+        s->cells[j].raw = raw;
+        s->cells[j].norm = NULL;
+        if (kind != SJ_KIND_TEXT && sj_str_trim(raw).len > 0) {
+            sj_norm(kind, raw, &s->results[j]);
+            s->cells[j].norm = &s->results[j];
+        }
+    }
+    return sj_import_add_row(s->imp, row->source_row, s->cells, err);
+}
+
+static void show_progress(struct sheet *s, bool is_final)
+{
+    double t = now_seconds();
+    if (!is_final && t - s->last_progress < 1.0)
+        return;
+    if (is_final && !s->has_progress_line)
+        return;
+    double rate = t > s->started ? (double)s->rows_read / (t - s->started) : 0;
+    fprintf(stderr, "\r%s: %lld rows, %.0f rows/s%s", s->dataset, (long long)s->rows_read, rate,
+            is_final ? "\n" : "");
+    s->last_progress = t;
+    s->has_progress_line = true;
+}
+
+static int import_rows(struct sheet *s, size_t first_data, struct sj_err *err)
+{
+    int rc = 0;
+    for (size_t r = first_data; rc == 0 && r < s->ahead_count; r++)
+        rc = import_row(s, &s->ahead[r].row, err);
+    while (rc == 0 && !s->is_ended) {
+        struct sj_reader_row row;
+        rc = sj_reader_next(s->reader, &row, err);
+        if (rc == 0)
+            break;
+        if (rc > 0)
+            rc = import_row(s, &row, err);
+        if (rc == 0 && s->opts->show_progress && (s->rows_read & 1023) == 0)
+            show_progress(s, false);
+    }
+    if (s->opts->show_progress)
+        show_progress(s, true);
+    return rc;
+}
+
+/* ---- One sheet ----------------------------------------------------------------------------- */
+
+static void release_summary(struct sj_import_summary *s)
+{
+    free(s->file);
+    free(s->sheet);
+    free(s->dataset);
+    for (size_t j = 0; j < s->column_count; j++)
+        free(s->columns[j].name);
+    free(s->columns);
+    memset(s, 0, sizeof *s);
+}
+
+static void fill_summary(const struct sheet *s, const struct sj_import_counts *counts,
+                         struct sj_import_summary *sum)
+{
+    sum->run_id = counts->run_id;
+    sum->rows_read = counts->rows_read;
+    sum->rows_imported = counts->rows_imported;
+    sum->rows_rejected = counts->rows_rejected;
+    sum->cells_flagged = counts->cells_flagged;
+    sum->column_count = s->column_count;
+    sum->columns = sj_xcalloc(s->column_count ? s->column_count : 1, sizeof *sum->columns);
+    for (size_t j = 0; j < s->column_count; j++) {
+        sum->columns[j].name = sj_xstrdup(s->columns[j].name);
+        sum->columns[j].kind = s->columns[j].kind;
+    }
+}
+
+/* Begins the store's import; SJ_EEXIST (already imported) is an answer, not an error. */
+static int begin(struct sheet *s, struct sj_import_summary *sum, struct sj_err *err)
+{
+    int64_t previous = 0;
+    int rc = sj_import_begin(s->store, s->dataset, s->columns, s->column_count, s->source, &s->imp,
+                             &previous, err);
+    if (rc == SJ_EEXIST) {
+        struct sj_import_counts none = {.run_id = previous};
+        sum->already_imported = true;
+        fill_summary(s, &none, sum);
+        sj_err_clear(err);
+        return 1;
+    }
+    if (rc < 0)
+        return rc;
+    /* When appending, the dataset's kinds win where they differ from this file's guess. */
+    for (size_t j = 0; j < s->column_count; j++)
+        s->columns[j].kind = sj_import_column_kind(s->imp, j);
+    return 0;
+}
+
+static int run_sheet(struct sheet *s, struct sj_import_summary *sum, struct sj_err *err)
+{
+    int rc = read_ahead(s, err);
+    if (rc < 0)
+        return rc;
+    if (s->ahead_count == 0)
+        return SHEET_EMPTY;
+    size_t first_data = setup_columns(s);
+    rc = begin(s, sum, err);
+    if (rc != 0)
+        return rc > 0 ? 0 : rc;
+    s->results = sj_xcalloc(s->column_count, sizeof *s->results);
+    s->cells = sj_xcalloc(s->column_count, sizeof *s->cells);
+    rc = import_rows(s, first_data, err);
+    struct sj_import_counts counts = {0};
+    if (rc == 0) {
+        rc = sj_import_commit(s->imp, &counts, err);
+        s->imp = NULL;
+    }
+    if (rc == 0)
+        fill_summary(s, &counts, sum);
+    return rc;
+}
+
+static int import_sheet(struct sj_store *store, struct sj_reader *reader, size_t index,
+                        const struct sj_import_opts *opts, const struct sj_ingest_mapping *mapping,
+                        struct sj_import_source *source, struct sj_import_summary *sum,
+                        struct sj_err *err)
+{
+    struct sheet s = {
+        .store = store, .reader = reader, .opts = opts, .mapping = mapping, .source = source};
+    double started = now_seconds();
+    s.started = s.last_progress = started;
+    source->sheet = sj_reader_sheet_name(reader, index);
+    sum->file = sj_xstrdup(source->file_path);
+    sum->sheet = sj_xstrdup(source->sheet);
+    sum->dataset = opts->dataset
+                       ? sj_xstrdup(opts->dataset)
+                       : derive_dataset_name(source->file_path, source->sheet, opts->all_sheets);
+    s.dataset = sum->dataset;
+    sj_arena_init(&s.arena, 0);
+    sj_buf_init(&s.text, REJECT_RAW_MAX);
+    int rc = sj_reader_select_sheet(reader, index, err);
+    if (rc == 0)
+        rc = run_sheet(&s, sum, err);
+    if (rc < 0 && err && !err->sheet[0])
+        snprintf(err->sheet, sizeof err->sheet, "%s", source->sheet);
+    sj_import_abort(s.imp);
+    free(s.results);
+    free(s.cells);
+    sj_buf_release(&s.text);
+    sj_arena_release(&s.arena);
+    sum->seconds = now_seconds() - started;
+    return rc;
+}
+
+/* ---- Files --------------------------------------------------------------------------------- */
+
+static const char *format_name(enum sj_format format)
+{
+    switch (format) {
+    case SJ_FORMAT_XLSX:
+        return "xlsx";
+    case SJ_FORMAT_XLS:
+        return "xls";
+    default:
+        return "csv";
+    }
+}
+
+/* The sheets to import: *first..*last (inclusive). */
+static int pick_sheets(const struct sj_reader *reader, const struct sj_import_opts *opts,
+                       size_t *first, size_t *last, struct sj_err *err)
+{
+    size_t count = sj_reader_sheet_count(reader);
+    *first = 0;
+    *last = opts->all_sheets && count > 0 ? count - 1 : 0;
+    if (!opts->sheet || opts->all_sheets)
+        return count > 0 ? 0 : sj_err_set(err, SJ_EFORMAT, "工作簿中没有工作表");
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(sj_reader_sheet_name(reader, i), opts->sheet) == 0) {
+            *first = *last = i;
+            return 0;
+        }
+    }
+    struct sj_buf names;
+    sj_buf_init(&names, 1024);
+    for (size_t i = 0; i < count; i++)
+        sj_buf_appendf(&names, "%s「%s」", i ? "、" : "", sj_reader_sheet_name(reader, i));
+    int rc = sj_err_set(err, SJ_ENOTFOUND, "没有名为「%s」的工作表（现有：%s）", opts->sheet,
+                        names.len ? sj_buf_cstr(&names) : "无");
+    sj_buf_release(&names);
+    return rc;
+}
+
+static int import_sheets(struct sj_store *store, struct sj_reader *reader,
+                         const struct sj_import_opts *opts, const struct sj_ingest_mapping *mapping,
+                         struct sj_import_source *source, struct sj_import_summary **summaries,
+                         size_t *summary_count, struct sj_err *err)
+{
+    size_t first, last;
+    int rc = pick_sheets(reader, opts, &first, &last, err);
+    if (rc < 0)
+        return rc;
+    *summaries = sj_xcalloc(last - first + 1, sizeof **summaries);
+    for (size_t i = first; i <= last; i++) {
+        struct sj_import_summary *sum = &(*summaries)[*summary_count];
+        rc = import_sheet(store, reader, i, opts, mapping, source, sum, err);
+        if (rc == SHEET_EMPTY && !opts->all_sheets) {
+            sj_err_at(err, source->file_path, -1, -1, NULL);
+            rc = sj_err_set(err, SJ_EFORMAT, "没有任何数据（空文件或空工作表）");
+        }
+        if (rc != 0) {
+            release_summary(sum); /* an empty sheet of a workbook is skipped, not an error */
+            if (rc < 0)
+                return rc;
+            continue;
+        }
+        (*summary_count)++;
+    }
+    return 0;
+}
+
+int sj_ingest_import_file(struct sj_store *store, const char *path,
+                          const struct sj_import_opts *opts, struct sj_import_summary **summaries,
+                          size_t *summary_count, struct sj_err *err)
+{
+    static const struct sj_import_opts defaults = {0};
+    struct sj_ingest_mapping *mapping = NULL;
+    struct sj_reader *reader = NULL;
+    char sha256[65];
+    int64_t size = 0;
+    *summaries = NULL;
+    *summary_count = 0;
+    if (!opts)
+        opts = &defaults;
+    int rc = hash_file(path, sha256, &size, err);
+    if (rc == 0 && opts->mapping_path)
+        rc = sj_ingest_mapping_load(opts->mapping_path, &mapping, err);
+    struct sj_reader_opts ropts = {.encoding = opts->encoding, .delimiter = opts->delimiter};
+    if (rc == 0)
+        rc = sj_reader_open(path, &ropts, &reader, err);
+    if (rc < 0)
+        goto out;
+    struct sj_import_source source = {
+        .file_name = base_name(path),
+        .file_path = path,
+        .file_size = size,
+        .sha256 = sha256,
+        .format = format_name(sj_reader_format(reader)),
+        .encoding = sj_reader_encoding(reader),
+    };
+    rc = import_sheets(store, reader, opts, mapping, &source, summaries, summary_count, err);
+out:
+    if (rc < 0 && err && !err->file[0])
+        sj_err_at(err, path, -1, -1, NULL);
+    sj_reader_close(reader);
+    sj_ingest_mapping_free(mapping);
+    return rc;
+}
+
+void sj_import_summaries_free(struct sj_import_summary *summaries, size_t count)
+{
+    if (!summaries)
+        return;
+    for (size_t i = 0; i < count; i++)
+        release_summary(&summaries[i]);
+    free(summaries);
+}
