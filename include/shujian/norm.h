@@ -32,6 +32,7 @@ enum sj_kind {
     SJ_KIND_PLATE,        /* "plate": vehicle licence plate */
     SJ_KIND_INTEGER,      /* "integer" */
     SJ_KIND_NUMBER,       /* "number": decimal number */
+    SJ_KIND_PARTYID,      /* "party-id": id number, credit code or org code (证件号码) */
     SJ_KIND_AUTO,         /* "auto": detect the most likely kind */
     SJ_KIND_COUNT
 };
@@ -131,6 +132,13 @@ bool sj_norm_caseno(struct sj_str in, struct sj_norm_result *out);
  * Canonical form upper-case without separators. Parts: province, type ("new-energy" or
  * "standard", "special"). */
 bool sj_norm_plate(struct sj_str in, struct sj_norm_result *out);
+
+/* party-id: the identifier column of exports that list people and organisations together
+ * (证件号码): valid as an id number, else as a credit code, else as an org code; the value
+ * is that kind's canonical value and the parts are that kind's parts plus type ("idcard",
+ * "credit-code" or "org-code"). An invalid value gets the reason of the kind it most looks
+ * like. */
+bool sj_norm_partyid(struct sj_str in, struct sj_norm_result *out);
 
 /* integer and number: plain decimal numbers with optional thousands separators;
  * integer value in out->number. */

@@ -21,14 +21,14 @@ const struct demo_file_spec demo_files[DEMO_F_COUNT] = {
         .title = "清远市行政执法与刑事司法衔接平台案件导出", .date_style = DATE_SLASH, .cols = 8,
         .headers = {"行政案件编号", "执法机关", "当事人", "证件号码", "案由", "涉案金额",
                     "处罚日期", "是否移送"},
-        .kinds = {K(TEXT), K(TEXT), K(NAME), K(AUTO), K(TEXT), K(AMOUNT), K(DATE), K(TEXT)},
+        .kinds = {K(TEXT), K(TEXT), K(NAME), K(PARTYID), K(TEXT), K(AMOUNT), K(DATE), K(TEXT)},
     },
     [DEMO_F_CASE_SYSTEM] = {
         .name = "case_system.xlsx", .format = DEMO_XLSX, .sheet = "案件信息",
         .date_style = DATE_CELL, .cols = 7,
-        .headers = {"部门受案号", "案件名称", "犯罪嫌疑人", "身份证号码", "案由", "受理日期",
+        .headers = {"部门受案号", "案件名称", "犯罪嫌疑人", "证件号码", "案由", "受理日期",
                     "承办检察官"},
-        .kinds = {K(TEXT), K(TEXT), K(NAME), K(AUTO), K(TEXT), K(DATE), K(NAME)},
+        .kinds = {K(TEXT), K(TEXT), K(NAME), K(PARTYID), K(TEXT), K(DATE), K(NAME)},
     },
     [DEMO_F_JUDGMENTS] = {
         .name = "judgments.csv", .format = DEMO_CSV_BOM, .quote_all = true,
@@ -308,7 +308,7 @@ static const char *const readme[] = {
     "，"
     "涉案金额写法不一（1,234.00、12.5万、人民币壹万元整等）。",
     "case_system."
-    "xlsx：检察业务应用系统案件导出，每名犯罪嫌疑人一行；单位犯罪的身份证号码一栏填写统一"
+    "xlsx：检察业务应用系统案件导出，每名犯罪嫌疑人一行；单位犯罪的证件号码一栏填写统一"
     "社会信用代码。部分号码为15位旧号、全角数字或小写x。",
     "judgments.csv：裁判文书当事人表（UTF-8 带 "
     "BOM），每个案件每名当事人一行，含委托诉讼代理人与律师"

@@ -25,8 +25,8 @@ struct synonym {
 /* Whole names, as offices' spreadsheets spell them. */
 static const struct synonym exact_names[] = {
     {"身份证号", SJ_KIND_IDCARD},     {"公民身份号码", SJ_KIND_IDCARD},
-    {"证件号码", SJ_KIND_IDCARD},     {"身份证", SJ_KIND_IDCARD},
-    {"身份证号码", SJ_KIND_IDCARD},   {"证件号", SJ_KIND_IDCARD},
+    {"证件号码", SJ_KIND_PARTYID},    {"身份证", SJ_KIND_IDCARD},
+    {"身份证号码", SJ_KIND_IDCARD},   {"证件号", SJ_KIND_PARTYID},
     {"姓名", SJ_KIND_NAME},           {"当事人", SJ_KIND_NAME},
     {"被告人", SJ_KIND_NAME},         {"原告", SJ_KIND_NAME},
     {"被告", SJ_KIND_NAME},           {"被害人", SJ_KIND_NAME},
@@ -87,8 +87,8 @@ struct rule {
 static const struct rule rules[] = {
     {CONTAINS, "身份证", SJ_KIND_IDCARD},
     {ENDS, "身份号码", SJ_KIND_IDCARD},
-    {ENDS, "证件号码", SJ_KIND_IDCARD},
-    {ENDS, "证件号", SJ_KIND_IDCARD},
+    {ENDS, "证件号码", SJ_KIND_PARTYID},
+    {ENDS, "证件号", SJ_KIND_PARTYID},
     {CONTAINS, "信用代码", SJ_KIND_CREDITCODE},
     {CONTAINS, "组织机构代码", SJ_KIND_ORGCODE},
     {ENDS, "案号", SJ_KIND_CASENO},

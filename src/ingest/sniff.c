@@ -66,10 +66,25 @@ static enum sj_kind majority_kind(const struct sj_str *samples, size_t count)
     return votes[best] * 2 > filled ? best : SJ_KIND_TEXT;
 }
 
+/* True when an id-number column also holds organisations' codes (a unit crime's suspect in a
+ * case-system export): then it is a party-id column, or the organisations would never match. */
+static bool holds_org_codes(const struct sj_str *samples, size_t count)
+{
+    struct sj_norm_result res;
+    for (size_t i = 0; i < count; i++) {
+        struct sj_str s = sj_str_trim(samples[i]);
+        if (s.len > 0 && !sj_norm_idcard(s, &res) && sj_norm_partyid(s, &res))
+            return true;
+    }
+    return false;
+}
+
 enum sj_kind sj_ingest_sniff_kind(enum sj_kind suggested, const struct sj_str *samples,
                                   size_t sample_count)
 {
     size_t filled = 0;
+    if (suggested == SJ_KIND_IDCARD && holds_org_codes(samples, sample_count))
+        return SJ_KIND_PARTYID;
     if (suggested != SJ_KIND_TEXT && suggested != SJ_KIND_AUTO) {
         size_t pass = count_passing(suggested, samples, sample_count, false, &filled);
         if (filled == 0 || pass * 2 >= filled)

@@ -27,6 +27,7 @@ static const struct kind_entry kinds[SJ_KIND_COUNT] = {
     [SJ_KIND_PLATE] = {"plate", "车牌号"},
     [SJ_KIND_INTEGER] = {"integer", "整数"},
     [SJ_KIND_NUMBER] = {"number", "数值"},
+    [SJ_KIND_PARTYID] = {"party-id", "证件号码"},
     [SJ_KIND_AUTO] = {"auto", "自动识别"},
 };
 
@@ -39,7 +40,8 @@ static const struct {
     {"creditcode", SJ_KIND_CREDITCODE}, {"credit_code", SJ_KIND_CREDITCODE},
     {"orgcode", SJ_KIND_ORGCODE},     {"org_code", SJ_KIND_ORGCODE},
     {"id", SJ_KIND_IDCARD},           {"id-card", SJ_KIND_IDCARD},
-    {"bank-card", SJ_KIND_BANKCARD},  {"int", SJ_KIND_INTEGER},
+    {"bank-card", SJ_KIND_BANKCARD},  {"partyid", SJ_KIND_PARTYID},
+    {"party_id", SJ_KIND_PARTYID},  {"int", SJ_KIND_INTEGER},
 };
 
 const char *sj_kind_name(enum sj_kind kind)

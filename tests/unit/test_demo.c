@@ -312,10 +312,7 @@ static void note_failure(struct observed *o, const char *file, long row, const c
 /* Normalises c as its kind; *ok says whether it is valid, the result goes to r. */
 static void normalise(const struct sj_demo_cell *c, struct sj_norm_result *r, bool *ok)
 {
-    enum sj_kind kind = c->kind;
-    if (kind == SJ_KIND_AUTO) /* 证件号码: an id number or a credit code */
-        kind = c->canonical && c->canonical[0] == '9' ? SJ_KIND_CREDITCODE : SJ_KIND_IDCARD;
-    *ok = sj_norm(kind, sj_str_from_cstr(c->text), r);
+    *ok = sj_norm(c->kind, sj_str_from_cstr(c->text), r);
 }
 
 /* A good cell must normalise to its canonical value. */

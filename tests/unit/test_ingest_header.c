@@ -23,7 +23,8 @@ static const struct {
 } header_cases[] = {
     {"身份证号", SJ_KIND_IDCARD},
     {"公民身份号码", SJ_KIND_IDCARD},
-    {"证件号码", SJ_KIND_IDCARD},
+    {"证件号码", SJ_KIND_PARTYID}, /* people and organisations: id or credit code */
+    {"当事人证件号", SJ_KIND_PARTYID},
     {"身份证", SJ_KIND_IDCARD},
     {"身份证号码", SJ_KIND_IDCARD},
     {" 身份证号 ", SJ_KIND_IDCARD},
