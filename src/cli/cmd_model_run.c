@@ -1,0 +1,240 @@
+/*
+ * cmd_model_run.c - `shujian model run ID...`: runs models from the toolbox (built-in and
+ * the workspace's models/) over the workspace, records each run and its leads, and prints
+ * per model how many leads it found and how many are new, then the leads. Re-running finds
+ * the same leads (same ids) rather than new ones. ID numbers and phones are masked in what
+ * is printed unless --reveal. Called by cmd_model.c with argv[0] = "run".
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/lead_view.h"
+#include "shujian/model.h"
+#include "shujian/store.h"
+
+static const char usage[] =
+    "usage: shujian model run ID... [--param NAME=VALUE] [--input NAME=DATASET]\n"
+    "                               [--map INPUT.COLUMN=HEADER] [--json] [--reveal]\n"
+    "                               [--workspace DIR]\n\n"
+    "Runs each model ID over the workspace's datasets, records its leads (线索) and prints\n"
+    "how many it found, how many are new, and the first 20. A lead is identified by the\n"
+    "model and its subject, so running a model again finds the same leads: they are\n"
+    "counted as seen again, not added twice. Each run is recorded with the model's version\n"
+    "and file hash, the parameters and the datasets it read.\n\n"
+    "  --param NAME=VALUE         set a parameter (repeatable); lists are written a,b,c\n"
+    "  --input NAME=DATASET       read input NAME from another dataset (repeatable)\n"
+    "  --map INPUT.COLUMN=HEADER  take a column from the header HEADER (repeatable)\n"
+    "  --json                     print one JSON object per model, one per line:\n"
+    "                             {\"model\", \"run\", \"leads\": [{\"id\", \"subject\", "
+    "\"title\", \"new\"}]}\n"
+    "  --reveal                   show ID numbers and phone numbers in full\n"
+    "  --workspace DIR            the workspace (default: $SHUJIAN_WORKSPACE, else "
+    "./shujian-data)\n";
+
+static const struct cmd model_run_cmd = {
+    .name = "model run",
+    .summary = "run models and record their leads",
+    .usage = usage,
+    .run = sj_cli_model_run,
+};
+
+#define CHOICES_MAX 64
+#define SHOWN_MAX 20 /* leads listed per model in text output; `leads` lists them all */
+
+struct choices {
+    struct sj_model_choice items[CHOICES_MAX];
+    size_t count;
+};
+
+struct run_args {
+    struct choices params, inputs, mappings;
+    bool is_json, is_reveal;
+    const char *workspace;
+    const char **ids; /* borrowed from argv */
+    size_t id_count;
+};
+
+/* Splits "NAME=VALUE" (borrowed from argv, so '=' is cut in place) into list. */
+static int add_choice(struct choices *list, const char *option, char *text)
+{
+    char *eq = text ? strchr(text, '=') : NULL;
+    if (!eq || eq == text)
+        return sj_cli_usage_error(&model_run_cmd, "%s wants NAME=VALUE, not '%s'", option,
+                                  text ? text : "");
+    if (list->count == CHOICES_MAX)
+        return sj_cli_usage_error(&model_run_cmd, "too many %s options", option);
+    *eq = '\0';
+    list->items[list->count++] = (struct sj_model_choice){text, eq + 1};
+    return SJ_EXIT_OK;
+}
+
+/* One option at argv[*i]: SJ_EXIT_OK when taken, or an exit status. */
+static int parse_option(int argc, char **argv, int *i, struct run_args *a)
+{
+    static const char *const lists[] = {"--param", "--input", "--map", "--workspace"};
+    const char *arg = argv[*i];
+    if (strcmp(arg, "--json") == 0 || strcmp(arg, "--reveal") == 0) {
+        *(arg[2] == 'j' ? &a->is_json : &a->is_reveal) = true;
+        return SJ_EXIT_OK;
+    }
+    for (size_t k = 0; k < SJ_ARRAY_LEN(lists); k++) {
+        size_t len = strlen(lists[k]);
+        if (strncmp(arg, lists[k], len) != 0 || (arg[len] != '\0' && arg[len] != '='))
+            continue;
+        char *value = arg[len] == '=' ? argv[*i] + len + 1 : NULL;
+        if (!value && *i + 1 < argc)
+            value = argv[++*i];
+        if (!value)
+            return sj_cli_usage_error(&model_run_cmd, "%s needs a value", lists[k]);
+        if (k == 3) {
+            a->workspace = value;
+            return SJ_EXIT_OK;
+        }
+        struct choices *list = k == 0 ? &a->params : k == 1 ? &a->inputs : &a->mappings;
+        return add_choice(list, lists[k], value);
+    }
+    return sj_cli_usage_error(&model_run_cmd, "unknown option '%s'", arg);
+}
+
+static int parse_args(int argc, char **argv, struct run_args *a)
+{
+    bool only_ids = false;
+    memset(a, 0, sizeof *a);
+    a->ids = sj_xcalloc((size_t)argc + 1, sizeof *a->ids);
+    for (int i = 1; i < argc; i++) {
+        if (!only_ids && strcmp(argv[i], "--") == 0) {
+            only_ids = true;
+        } else if (!only_ids && argv[i][0] == '-' && argv[i][1] != '\0') {
+            int status = parse_option(argc, argv, &i, a);
+            if (status != SJ_EXIT_OK)
+                return status;
+        } else {
+            a->ids[a->id_count++] = argv[i];
+        }
+    }
+    if (a->id_count == 0)
+        return sj_cli_usage_error(&model_run_cmd, "which model? give at least one ID");
+    return SJ_EXIT_OK;
+}
+
+/* ---- Output --------------------------------------------------------------------------------- */
+
+static void print_json(const struct sj_model *model, const struct sj_model_run_result *r,
+                       bool reveal)
+{
+    json_t *leads = json_array();
+    for (size_t i = 0; i < r->lead_count; i++) {
+        char *subject = sj_cli_shown(r->leads[i].subject, reveal);
+        char *title = sj_cli_shown(r->leads[i].title, reveal);
+        json_array_append_new(leads,
+                              json_pack("{s:s, s:o, s:o, s:b}", "id", r->leads[i].id, "subject",
+                                        sj_cli_json_string(subject), "title",
+                                        sj_cli_json_string(title), "new", r->leads[i].is_new));
+        free(subject);
+        free(title);
+    }
+    json_t *root = json_pack("{s:s, s:I, s:o}", "model", model->id, "run", (json_int_t)r->run_id,
+                             "leads", leads);
+    json_dumpf(root, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(root);
+}
+
+static void print_text(const struct sj_model *model, const struct sj_model_run_result *r,
+                       bool reveal)
+{
+    static const char *const header[] = {"编号", "新", "对象", "标题"};
+    printf("模型 %s（%s）运行 #%" PRId64 "：线索 %zu 条，其中新线索 %zu 条，用时 %.2f 秒\n",
+           model->id, model->name ? model->name : "", r->run_id, r->lead_count, r->new_count,
+           r->seconds);
+    if (r->lead_count == 0)
+        return;
+    struct sj_cli_table t;
+    sj_cli_table_init(&t, 4);
+    sj_cli_table_add_row(&t, header);
+    for (size_t i = 0; i < r->lead_count && i < SHOWN_MAX; i++) {
+        char *subject = sj_cli_shown(r->leads[i].subject, reveal);
+        char *title = sj_cli_shown(r->leads[i].title, reveal);
+        const char *cells[] = {r->leads[i].id, r->leads[i].is_new ? "新" : "", subject, title};
+        sj_cli_table_add_row(&t, cells);
+        free(subject);
+        free(title);
+    }
+    putchar('\n');
+    sj_cli_table_print(&t, stdout);
+    sj_cli_table_release(&t);
+    if (r->lead_count > SHOWN_MAX)
+        printf("……另有 %zu 条，见 shujian leads --model %s\n", r->lead_count - SHOWN_MAX,
+               model->id);
+}
+
+/* ---- Running -------------------------------------------------------------------------------- */
+
+static int run_one(struct sj_store *store, const struct sj_toolbox *tb, const struct run_args *a,
+                   const char *id)
+{
+    struct sj_model_run_result result;
+    struct sj_err err;
+    sj_err_clear(&err);
+    const struct sj_model *model = sj_toolbox_find(tb, id);
+    if (!model) {
+        sj_err_set(&err, SJ_ENOTFOUND, "工具箱里没有编号为“%s”的模型（见 shujian model list）", id);
+        return sj_cli_fail(&model_run_cmd, &err);
+    }
+    struct sj_model_run_opts opts = {
+        .inputs = a->inputs.items,
+        .input_count = a->inputs.count,
+        .params = a->params.items,
+        .param_count = a->params.count,
+        .mappings = a->mappings.items,
+        .mapping_count = a->mappings.count,
+        .toolbox = tb,
+    };
+    if (sj_model_run(store, model, &opts, &result, &err) < 0) {
+        sj_err_at(&err, model->path, -1, -1, NULL);
+        return sj_cli_fail(&model_run_cmd, &err);
+    }
+    if (a->is_json)
+        print_json(model, &result, a->is_reveal);
+    else
+        print_text(model, &result, a->is_reveal);
+    sj_model_run_result_release(&result);
+    return SJ_EXIT_OK;
+}
+
+int sj_cli_model_run(int argc, char **argv)
+{
+    struct run_args a;
+    struct sj_store *store = NULL;
+    struct sj_toolbox tb = {0};
+    struct sj_err err;
+    sj_err_clear(&err);
+    if (sj_cli_wants_help(&model_run_cmd, argc, argv))
+        return SJ_EXIT_OK;
+    int status = parse_args(argc, argv, &a);
+    if (status == SJ_EXIT_OK)
+        status = sj_cli_open_store(&model_run_cmd, a.workspace, false, &store);
+    if (status != SJ_EXIT_OK)
+        goto out;
+    if (sj_toolbox_load(sj_store_dir(store), &tb, &err) < 0) {
+        status = sj_cli_fail(&model_run_cmd, &err);
+        goto out;
+    }
+    /* Each model runs on its own; one failing does not stop the others. */
+    for (size_t i = 0; i < a.id_count; i++) {
+        if (!a.is_json && i > 0)
+            putchar('\n');
+        int one = run_one(store, &tb, &a, a.ids[i]);
+        if (one > status)
+            status = one;
+    }
+out:
+    sj_toolbox_release(&tb);
+    sj_store_close(store);
+    free(a.ids);
+    return status;
+}
