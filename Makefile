@@ -21,8 +21,10 @@ $(RELEASE)/build.ninja:
 release: bootstrap $(RELEASE)/build.ninja
 	ninja -C $(RELEASE)
 
+# Builds a demo workspace from synthetic data once (build/demo), prints the demo logins and
+# serves the platform on http://127.0.0.1:8080.
 demo: release
-	$(RELEASE)/shujian version
+	scripts/demo $(RELEASE)
 
 $(TESTBUILD)/build.ninja:
 	CC=gcc meson setup $(TESTBUILD) --buildtype=debugoptimized --werror \
