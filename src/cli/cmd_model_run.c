@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/lead_view.h"
+#include "cli/model_opts.h"
 #include "shujian/model.h"
 #include "shujian/store.h"
 
@@ -42,83 +43,22 @@ static const struct cmd model_run_cmd = {
     .run = sj_cli_model_run,
 };
 
-#define CHOICES_MAX 64
 #define SHOWN_MAX 20 /* leads listed per model in text output; `leads` lists them all */
 
-struct choices {
-    struct sj_model_choice items[CHOICES_MAX];
-    size_t count;
-};
-
 struct run_args {
-    struct choices params, inputs, mappings;
+    struct sj_cli_model_opts opts; /* --param, --input, --map, --workspace and the model ids */
     bool is_json, is_reveal;
-    const char *workspace;
-    const char **ids; /* borrowed from argv */
-    size_t id_count;
 };
-
-/* Splits "NAME=VALUE" (borrowed from argv, so '=' is cut in place) into list. */
-static int add_choice(struct choices *list, const char *option, char *text)
-{
-    char *eq = text ? strchr(text, '=') : NULL;
-    if (!eq || eq == text)
-        return sj_cli_usage_error(&model_run_cmd, "%s wants NAME=VALUE, not '%s'", option,
-                                  text ? text : "");
-    if (list->count == CHOICES_MAX)
-        return sj_cli_usage_error(&model_run_cmd, "too many %s options", option);
-    *eq = '\0';
-    list->items[list->count++] = (struct sj_model_choice){text, eq + 1};
-    return SJ_EXIT_OK;
-}
-
-/* One option at argv[*i]: SJ_EXIT_OK when taken, or an exit status. */
-static int parse_option(int argc, char **argv, int *i, struct run_args *a)
-{
-    static const char *const lists[] = {"--param", "--input", "--map", "--workspace"};
-    const char *arg = argv[*i];
-    if (strcmp(arg, "--json") == 0 || strcmp(arg, "--reveal") == 0) {
-        *(arg[2] == 'j' ? &a->is_json : &a->is_reveal) = true;
-        return SJ_EXIT_OK;
-    }
-    for (size_t k = 0; k < SJ_ARRAY_LEN(lists); k++) {
-        size_t len = strlen(lists[k]);
-        if (strncmp(arg, lists[k], len) != 0 || (arg[len] != '\0' && arg[len] != '='))
-            continue;
-        char *value = arg[len] == '=' ? argv[*i] + len + 1 : NULL;
-        if (!value && *i + 1 < argc)
-            value = argv[++*i];
-        if (!value)
-            return sj_cli_usage_error(&model_run_cmd, "%s needs a value", lists[k]);
-        if (k == 3) {
-            a->workspace = value;
-            return SJ_EXIT_OK;
-        }
-        struct choices *list = k == 0 ? &a->params : k == 1 ? &a->inputs : &a->mappings;
-        return add_choice(list, lists[k], value);
-    }
-    return sj_cli_usage_error(&model_run_cmd, "unknown option '%s'", arg);
-}
 
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
-    bool only_ids = false;
     memset(a, 0, sizeof *a);
-    a->ids = sj_xcalloc((size_t)argc + 1, sizeof *a->ids);
-    for (int i = 1; i < argc; i++) {
-        if (!only_ids && strcmp(argv[i], "--") == 0) {
-            only_ids = true;
-        } else if (!only_ids && argv[i][0] == '-' && argv[i][1] != '\0') {
-            int status = parse_option(argc, argv, &i, a);
-            if (status != SJ_EXIT_OK)
-                return status;
-        } else {
-            a->ids[a->id_count++] = argv[i];
-        }
-    }
-    if (a->id_count == 0)
+    const struct sj_cli_flag flags[] = {{"--json", &a->is_json}, {"--reveal", &a->is_reveal}};
+    int status = sj_cli_model_opts_parse(&model_run_cmd, argc, argv, flags, SJ_ARRAY_LEN(flags),
+                                         (size_t)argc, &a->opts);
+    if (status == SJ_EXIT_OK && a->opts.positional_count == 0)
         return sj_cli_usage_error(&model_run_cmd, "which model? give at least one ID");
-    return SJ_EXIT_OK;
+    return status;
 }
 
 /* ---- Output --------------------------------------------------------------------------------- */
@@ -185,15 +125,8 @@ static int run_one(struct sj_store *store, const struct sj_toolbox *tb, const st
         sj_err_set(&err, SJ_ENOTFOUND, "工具箱里没有编号为“%s”的模型（见 shujian model list）", id);
         return sj_cli_fail(&model_run_cmd, &err);
     }
-    struct sj_model_run_opts opts = {
-        .inputs = a->inputs.items,
-        .input_count = a->inputs.count,
-        .params = a->params.items,
-        .param_count = a->params.count,
-        .mappings = a->mappings.items,
-        .mapping_count = a->mappings.count,
-        .toolbox = tb,
-    };
+    struct sj_model_run_opts opts;
+    sj_cli_model_opts_apply(&a->opts, tb, &opts);
     if (sj_model_run(store, model, &opts, &result, &err) < 0) {
         sj_err_at(&err, model->path, -1, -1, NULL);
         return sj_cli_fail(&model_run_cmd, &err);
@@ -217,7 +150,7 @@ int sj_cli_model_run(int argc, char **argv)
         return SJ_EXIT_OK;
     int status = parse_args(argc, argv, &a);
     if (status == SJ_EXIT_OK)
-        status = sj_cli_open_store(&model_run_cmd, a.workspace, false, &store);
+        status = sj_cli_open_store(&model_run_cmd, a.opts.workspace, false, &store);
     if (status != SJ_EXIT_OK)
         goto out;
     if (sj_toolbox_load(sj_store_dir(store), &tb, &err) < 0) {
@@ -225,16 +158,16 @@ int sj_cli_model_run(int argc, char **argv)
         goto out;
     }
     /* Each model runs on its own; one failing does not stop the others. */
-    for (size_t i = 0; i < a.id_count; i++) {
+    for (size_t i = 0; i < a.opts.positional_count; i++) {
         if (!a.is_json && i > 0)
             putchar('\n');
-        int one = run_one(store, &tb, &a, a.ids[i]);
+        int one = run_one(store, &tb, &a, a.opts.positional[i]);
         if (one > status)
             status = one;
     }
 out:
     sj_toolbox_release(&tb);
     sj_store_close(store);
-    free(a.ids);
+    sj_cli_model_opts_release(&a.opts);
     return status;
 }

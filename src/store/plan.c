@@ -1,0 +1,173 @@
+/*
+ * plan.c - runs compiled models: prepares the plan's one SELECT, binds every parameter it
+ * names from the plan's values (by name, typed: integers for amounts in fen, days and
+ * counts; text for dates, text and JSON lists; doubles for numbers), and hands each row to a
+ * callback as text. Also EXPLAIN QUERY PLAN for `model explain`, and the column names of a
+ * raw query for the compiler's sql steps.
+ *
+ * Invariants: only read-only single statements are run (sqlite3_stmt_readonly, no tail), so
+ * a model can never change the workspace; every parameter the SQL names must have a value.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shujian/plan.h"
+#include "store/store_int.h"
+
+/* Prepares sql as exactly one read-only statement. */
+static int prepare_one(struct sj_store *store, const char *sql, sqlite3_stmt **stmt,
+                       struct sj_err *err)
+{
+    const char *tail = NULL;
+    *stmt = NULL;
+    if (!sql)
+        return sj_err_set(err, SJ_EINVAL, "没有要执行的查询");
+    if (sqlite3_prepare_v2(store->db, sql, -1, stmt, &tail) != SQLITE_OK) {
+        *stmt = NULL;
+        return sj_err_set(err, SJ_EDB, "查询无法执行：%s", sqlite3_errmsg(store->db));
+    }
+    while (tail &&
+           (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' || *tail == ';'))
+        tail++;
+    int rc = 0;
+    if (!*stmt)
+        rc = sj_err_set(err, SJ_EINVAL, "查询为空");
+    else if (tail && *tail)
+        rc = sj_err_set(err, SJ_EINVAL, "查询只能是一条语句");
+    else if (!sqlite3_stmt_readonly(*stmt))
+        rc = sj_err_set(err, SJ_EINVAL, "查询只能读取数据，不能修改工作区");
+    if (rc < 0) {
+        sqlite3_finalize(*stmt);
+        *stmt = NULL;
+    }
+    return rc;
+}
+
+static const struct sj_model_value *find_value(const struct sj_model_plan *plan, const char *name)
+{
+    for (size_t i = 0; i < plan->value_count; i++) {
+        if (plan->values[i].name && strcmp(plan->values[i].name, name) == 0)
+            return &plan->values[i];
+    }
+    return NULL;
+}
+
+static int bind_value(sqlite3_stmt *stmt, int index, const struct sj_model_value *v)
+{
+    switch (v->type) {
+    case SJ_PARAM_INTEGER:
+    case SJ_PARAM_AMOUNT:
+    case SJ_PARAM_DAYS:
+    case SJ_PARAM_BOOLEAN:
+        return sqlite3_bind_int64(stmt, index, v->integer);
+    case SJ_PARAM_NUMBER:
+        return sqlite3_bind_double(stmt, index, v->number ? strtod(v->number, NULL) : 0.0);
+    case SJ_PARAM_DATE:
+    case SJ_PARAM_TEXT:
+    case SJ_PARAM_LIST:
+        if (!v->text)
+            return sqlite3_bind_null(stmt, index);
+        return sqlite3_bind_text(stmt, index, v->text, -1, SQLITE_STATIC);
+    }
+    return SQLITE_MISUSE;
+}
+
+static int bind_all(struct sj_store *store, sqlite3_stmt *stmt, const struct sj_model_plan *plan,
+                    struct sj_err *err)
+{
+    int count = sqlite3_bind_parameter_count(stmt);
+    for (int i = 1; i <= count; i++) {
+        const char *name = sqlite3_bind_parameter_name(stmt, i);
+        if (!name || name[0] != ':')
+            return sj_err_set(err, SJ_EINVAL, "查询的第 %d 个参数没有名字（参数须写成 :名称）", i);
+        const struct sj_model_value *v = find_value(plan, name + 1);
+        if (!v)
+            return sj_err_set(err, SJ_EINVAL, "查询参数 %s 没有值", name);
+        if (bind_value(stmt, i, v) != SQLITE_OK)
+            return sj_store_db_error(store, err, "binding a model parameter");
+    }
+    return 0;
+}
+
+int sj_store_plan_query(struct sj_store *store, const struct sj_model_plan *plan,
+                        sj_plan_row_fn *on_row, void *ctx, struct sj_err *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    const char **names = NULL, **values = NULL;
+    int rc = prepare_one(store, plan->sql, &stmt, err);
+    if (rc == 0)
+        rc = bind_all(store, stmt, plan, err);
+    if (rc < 0)
+        goto out;
+    int n = sqlite3_column_count(stmt);
+    names = sj_xcalloc((size_t)n + 1, sizeof *names);
+    values = sj_xcalloc((size_t)n + 1, sizeof *values);
+    for (int i = 0; i < n; i++)
+        names[i] = sqlite3_column_name(stmt, i);
+    int step;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        for (int i = 0; i < n; i++)
+            values[i] = (const char *)sqlite3_column_text(stmt, i);
+        rc = on_row(ctx, (size_t)n, names, values);
+        if (rc != 0)
+            goto out;
+    }
+    if (step != SQLITE_DONE)
+        rc = sj_store_db_error(store, err, "running a model");
+out:
+    free(names);
+    free(values);
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+int sj_store_plan_explain(struct sj_store *store, const struct sj_model_plan *plan,
+                          sj_plan_line_fn *on_line, void *ctx, struct sj_err *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    struct sj_buf sql;
+    sj_buf_init(&sql, 0);
+    sj_buf_append_cstr(&sql, "EXPLAIN QUERY PLAN ");
+    sj_buf_append_cstr(&sql, plan->sql ? plan->sql : "");
+    int rc = prepare_one(store, sj_buf_cstr(&sql), &stmt, err);
+    if (rc == 0)
+        rc = bind_all(store, stmt, plan, err);
+    if (rc < 0)
+        goto out;
+    int step;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *detail = (const char *)sqlite3_column_text(stmt, 3);
+        rc = on_line(ctx, sqlite3_column_int(stmt, 0), sqlite3_column_int(stmt, 1),
+                     detail ? detail : "");
+        if (rc != 0)
+            goto out;
+    }
+    if (step != SQLITE_DONE)
+        rc = sj_store_db_error(store, err, "explaining a model's query");
+out:
+    sqlite3_finalize(stmt);
+    sj_buf_release(&sql);
+    return rc;
+}
+
+int sj_store_query_columns(struct sj_store *store, const char *sql, char ***names, size_t *count,
+                           struct sj_err *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    *names = NULL;
+    *count = 0;
+    int rc = prepare_one(store, sql, &stmt, err);
+    if (rc < 0)
+        return rc;
+    int n = sqlite3_column_count(stmt);
+    char **list = sj_xcalloc((size_t)n + 1, sizeof *list);
+    for (int i = 0; i < n; i++) {
+        const char *name = sqlite3_column_name(stmt, i);
+        list[i] = sj_xstrdup(name ? name : "");
+    }
+    sqlite3_finalize(stmt);
+    *names = list;
+    *count = (size_t)n;
+    return 0;
+}
