@@ -1,15 +1,13 @@
 /*
  * fuzz_date.c - fuzz target for sj_norm_date and sj_norm_datetime: any bytes must give a
  * well-formed result.
- * Checks: return value equals is_valid; an invalid result has a reason, no value and no
- * parts; a valid one has the exact shape YYYY-MM-DD[ HH:MM:SS] of a date that exists. Both
- * kinds accept the same inputs and agree on the date; each canonical value is a fixed point.
+ * Checks: those of fuzz_norm.h; a valid result has the exact shape YYYY-MM-DD[ HH:MM:SS]
+ * of a date that exists. Both kinds accept the same inputs and agree on the date; each
+ * canonical value is a fixed point.
  */
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "shujian/norm.h"
+#include "fuzz_norm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,21 +18,17 @@ static int two(const char *p)
     return (p[0] - '0') * 10 + (p[1] - '0');
 }
 
+/* Beyond fuzz_norm.h: the exact shape of an existing date (and time), agreeing with the
+ * parts; never a number. */
 static void check_result(const struct sj_norm_result *r, bool ok, enum sj_kind kind)
 {
     bool has_time = kind == SJ_KIND_DATETIME;
-    if (ok != r->is_valid || r->kind != kind || r->number != 0 || r->value_is_number)
+    fuzz_norm_check(r, ok, kind);
+    if (r->number != 0 || r->value_is_number)
         abort();
-    if (strnlen(r->value, sizeof r->value) != r->value_len ||
-        strnlen(r->reason, sizeof r->reason) >= sizeof r->reason)
-        abort();
-    if (!ok) {
-        if (r->reason[0] == '\0' || r->value_len != 0 || r->part_count != 0)
-            abort();
+    if (!ok)
         return;
-    }
-    if (r->reason[0] != '\0' || r->value_len != (has_time ? 19u : 10u) ||
-        r->part_count != (has_time ? 6 : 3))
+    if (r->value_len != (has_time ? 19u : 10u) || r->part_count != (has_time ? 6 : 3))
         abort();
     const char *v = r->value;
     int year = two(v) * 100 + two(v + 2), month = two(v + 5), day = two(v + 8);
@@ -58,11 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_result(&dt, ok_dt, SJ_KIND_DATETIME);
     if (ok_d != ok_dt || (ok_d && memcmp(d.value, dt.value, 10) != 0))
         abort();
-    if (ok_d && (!sj_norm_date(sj_str_make(d.value, d.value_len), &again) ||
-                 strcmp(again.value, d.value) != 0))
-        abort();
-    if (ok_dt && (!sj_norm_datetime(sj_str_make(dt.value, dt.value_len), &again) ||
-                  strcmp(again.value, dt.value) != 0))
-        abort();
+    fuzz_norm_fixed_point(&d, sj_norm_date, &again);
+    fuzz_norm_fixed_point(&dt, sj_norm_datetime, &again);
     return 0;
 }

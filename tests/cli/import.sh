@@ -4,58 +4,8 @@
 # UTF-16 bytes with iconv); results are read back with `shujian show` and `shujian rejects`.
 # JSON is read with python3 (meson needs it, so it is always there); ID numbers are
 # synthetic with computed check digits.
-set -u
-BIN=${1:?usage: import.sh path/to/shujian}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-unset SHUJIAN_WORKSPACE
+. "$(dirname "$0")/lib.sh"
 ws="$tmp/ws"
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); echo "not ok $n - $1"; shift
-    for line in "$@"; do echo "#   $line"; done
-}
-# check DESCRIPTION GOT WANT
-check() {
-    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi
-}
-# contains DESCRIPTION TEXT NEEDLE
-contains() {
-    case "$2" in
-    *"$3"*) ok "$1" ;;
-    *) not_ok "$1" "text: $2" "lacks: $3" ;;
-    esac
-}
-# run ARGS...: sets $out (stdout), $err (stderr) and $rc (exit status).
-run() {
-    "$BIN" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-}
-# line_field LINE PATH: the JSON at a dotted path of stdout line LINE (0-based; one object
-# per line, as `import --json` prints).
-line_field() {
-    python3 -c '
-import json, sys
-lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
-o = json.loads(lines[int(sys.argv[2])])
-for key in filter(None, sys.argv[3].split(".")):
-    o = o[int(key)] if isinstance(o, list) else o[key]
-print(json.dumps(o, ensure_ascii=False, separators=(",", ":")))' "$tmp/out" "$1" "$2" 2>&1
-}
-# field PATH: the JSON at a dotted path of the whole of stdout (show/rejects --json).
-field() {
-    python3 -c '
-import json, sys
-o = json.load(open(sys.argv[1], encoding="utf-8"))
-for key in filter(None, sys.argv[2].split(".")):
-    o = o[int(key)] if isinstance(o, list) else o[key]
-print(json.dumps(o, ensure_ascii=False, separators=(",", ":")))' "$tmp/out" "$1" 2>&1
-}
-lines() { if [ -s "$tmp/out" ]; then wc -l <"$tmp/out" | tr -d ' '; else echo 0; fi; }
 
 # --- a bank statement with a title row, a bad row and a flagged cell ----------------------
 cat >"$tmp/银行流水.csv" <<'EOF'
@@ -168,4 +118,4 @@ contains "--help: usage" "$out" "usage: shujian import"
 run help
 contains "help lists import" "$out" "  import "
 
-echo "1..$n"
+plan

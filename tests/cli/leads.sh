@@ -6,49 +6,9 @@
 # `leads export` must write a workbook in which ID numbers are masked unless --reveal.
 # JSON and the workbook's XML are read with python3 (zipfile; unzip may not be installed).
 # ID numbers are synthetic with computed check digits.
-set -u
-BIN=${1:?usage: leads.sh path/to/shujian}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-unset SHUJIAN_WORKSPACE
+. "$(dirname "$0")/lib.sh"
 ws="$tmp/ws"
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); echo "not ok $n - $1"; shift
-    for line in "$@"; do echo "#   $line"; done
-}
-check() {
-    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi
-}
-contains() {
-    case "$2" in
-    *"$3"*) ok "$1" ;;
-    *) not_ok "$1" "text: $(printf '%s' "$2" | head -c 300)" "lacks: $3" ;;
-    esac
-}
-lacks() {
-    case "$2" in
-    *"$3"*) not_ok "$1" "text: $(printf '%s' "$2" | head -c 300)" "should not contain: $3" ;;
-    *) ok "$1" ;;
-    esac
-}
-run() {
-    "$BIN" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-}
-# field PATH: the JSON at a dotted path of the whole of stdout.
-field() {
-    python3 -c '
-import json, sys
-o = json.load(open(sys.argv[1], encoding="utf-8"))
-for key in filter(None, sys.argv[2].split(".")):
-    o = o[int(key)] if isinstance(o, list) else o[key]
-print(json.dumps(o, ensure_ascii=False, separators=(",", ":")))' "$tmp/out" "$1" 2>&1
-}
 # lead_id SUBJECT: "L" + first 16 hex of sha256("test-absent\n" + SUBJECT), computed here.
 lead_id() {
     python3 -c '
@@ -240,4 +200,4 @@ if [ "$rc" -ne 0 ]; then ok "run with a missing dataset fails"; else not_ok "run
 run stats --json --workspace "$ws"
 check "failed run is not recorded" "$(field models.0.runs)" 3
 
-echo "1..$n"
+plan

@@ -5,47 +5,8 @@
 # sqlite3) recomputes every leaf hash and the tree head of the signed checkpoint; one byte
 # changed with the sqlite3 shell makes verify exit 1 naming the entry; a checkpoint saved
 # earlier is checked for consistency; usage errors exit 2.
-set -u
-BIN=${1:?usage: ledger.sh path/to/shujian}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-unset SHUJIAN_WORKSPACE
+. "$(dirname "$0")/lib.sh"
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); echo "not ok $n - $1"; shift
-    for line in "$@"; do echo "#   $line"; done
-}
-check() {
-    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi
-}
-contains() {
-    case "$2" in
-    *"$3"*) ok "$1" ;;
-    *) not_ok "$1" "text: $2" "lacks: $3" ;;
-    esac
-}
-lacks() {
-    case "$2" in
-    *"$3"*) not_ok "$1" "text: $2" "has: $3" ;;
-    *) ok "$1" ;;
-    esac
-}
-run() {
-    "$BIN" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-}
-field() {
-    python3 -c '
-import json, sys
-o = json.load(open(sys.argv[1], encoding="utf-8"))
-for key in filter(None, sys.argv[2].split(".")):
-    o = o[int(key)] if isinstance(o, list) else o[key]
-print(json.dumps(o, ensure_ascii=False, separators=(",", ":")))' "$tmp/out" "$1" 2>&1
-}
 # independent WS CHECKPOINT_FILE: recomputes the leaf hashes and the tree head with Python
 # from the stored fields (docs/LEDGER.md) and prints "<entries> <leaves ok> <root ok>".
 independent() {
@@ -183,4 +144,4 @@ check "append without --action/--object: exit 2" "$rc" 2
 run help
 contains "help lists ledger" "$out" "  ledger "
 
-echo "1..$n"
+plan

@@ -3,50 +3,10 @@
 # speaking TAP. $1 is the path of the shujian binary. Model files come from
 # tests/data/models/; the built-in toolbox is pointed at an empty directory so that only
 # what the tests add is listed. JSON is read with python3 (meson needs it).
-set -u
-BIN=${1:?usage: model.sh path/to/shujian}
+. "$(dirname "$0")/lib.sh"
 DATA=$(cd "$(dirname "$0")/../data/models" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-unset SHUJIAN_WORKSPACE
 mkdir "$tmp/builtin"
 export SHUJIAN_MODELS="$tmp/builtin"
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); echo "not ok $n - $1"; shift
-    for line in "$@"; do echo "#   $line"; done
-}
-check() {
-    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi
-}
-contains() {
-    case "$2" in
-    *"$3"*) ok "$1" ;;
-    *) not_ok "$1" "text: $2" "lacks: $3" ;;
-    esac
-}
-lacks() {
-    case "$2" in
-    *"$3"*) not_ok "$1" "text: $2" "has: $3" ;;
-    *) ok "$1" ;;
-    esac
-}
-run() {
-    "$BIN" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-}
-field() {
-    python3 -c '
-import json, sys
-o = json.load(open(sys.argv[1], encoding="utf-8"))
-for key in filter(None, sys.argv[2].split(".")):
-    o = o[int(key)] if isinstance(o, list) else o[key]
-print(json.dumps(o, ensure_ascii=False, separators=(",", ":")))' "$tmp/out" "$1" 2>&1
-}
 
 good="$DATA/tax-example.yaml"
 typo="$DATA/typo-operation.yaml"
@@ -135,4 +95,4 @@ run model --help
 check "help: exit 0" "$rc" 0
 lacks "help: no error" "$err" "usage error"
 
-echo "1..$n"
+plan

@@ -4,45 +4,7 @@
 # be created from the shell until `shujian import` exists, so this covers workspaces that
 # are missing or empty, datasets that do not exist, option parsing and exit statuses.
 # JSON is read with python3 (meson needs it, so it is always there).
-set -u
-BIN=${1:?usage: store.sh path/to/shujian}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-unset SHUJIAN_WORKSPACE
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); echo "not ok $n - $1"; shift
-    for line in "$@"; do echo "#   $line"; done
-}
-# check DESCRIPTION GOT WANT
-check() {
-    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi
-}
-# contains DESCRIPTION TEXT NEEDLE
-contains() {
-    case "$2" in
-    *"$3"*) ok "$1" ;;
-    *) not_ok "$1" "text: $2" "lacks: $3" ;;
-    esac
-}
-# run ARGS...: sets $out (stdout), $err (stderr) and $rc (exit status).
-run() {
-    "$BIN" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-}
-# field PATH: the JSON (compact, UTF-8) at a dotted path of the whole of stdout.
-field() {
-    python3 -c '
-import json, sys
-o = json.load(open(sys.argv[1], encoding="utf-8"))
-for key in filter(None, sys.argv[2].split(".")):
-    o = o[int(key)] if isinstance(o, list) else o[key]
-print(json.dumps(o, ensure_ascii=False, separators=(",", ":")))' "$tmp/out" "$1" 2>&1
-}
+. "$(dirname "$0")/lib.sh"
 
 # --- a workspace that does not exist ----------------------------------------------------
 missing="$tmp/no-such-workspace"
@@ -124,4 +86,4 @@ for cmd in datasets show rejects drop; do
     contains "help lists $cmd" "$out" "  $cmd "
 done
 
-echo "1..$n"
+plan

@@ -8,7 +8,6 @@
  * the subjects of answers.json (also with bad rows kept, and under the alternative readings
  * the document says agree).
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,46 +24,16 @@
 #include "demo/demo_int.h"
 #include "shujian/demo.h"
 #include "shujian/norm.h"
+#include "test_util.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
-
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[512];
-    while (d && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    if (d)
-        closedir(d);
-    rmdir(dir);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    fseek(fp, 0, SEEK_END);
-    long size = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *data = malloc((size_t)size + 1);
-    assert_int_equal(fread(data, 1, (size_t)size, fp), (size_t)size);
-    data[size] = '\0';
-    fclose(fp);
-    *len = (size_t)size;
-    return data;
-}
 
 static void hash_file(const char *dir, const char *name, unsigned char out[32])
 {
     char path[512];
     size_t len;
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *data = read_file(path, &len);
+    char *data = tu_read_file(path, &len);
     crypto_hash_sha256(out, (const unsigned char *)data, len);
     free(data);
 }
@@ -92,8 +61,9 @@ static void generate(const char *dir, uint64_t seed, int scale, sj_demo_observe_
 
 static char *temp_dir(void)
 {
-    char *dir = strdup("/tmp/sj-test-demo-XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    char *dir = malloc(256);
+    assert_non_null(dir);
+    assert_int_equal(tu_temp_dir(dir, 256, "sj-test-demo"), 0);
     return dir;
 }
 
@@ -247,9 +217,9 @@ static void test_same_seed_same_bytes(void **state)
         if (i < 13 && memcmp(ha, hc, 32) == 0)
             fail_msg("%s is the same for seeds 7 and 8", all_files[i]);
     }
-    remove_dir(a);
-    remove_dir(b);
-    remove_dir(c);
+    tu_remove_tree(a);
+    tu_remove_tree(b);
+    tu_remove_tree(c);
     free(a);
     free(b);
     free(c);
@@ -732,7 +702,7 @@ static void run_world(int scale, uint64_t seed)
     json_decref(answers);
     observed_free(o);
     free(o);
-    remove_dir(dir);
+    tu_remove_tree(dir);
     free(dir);
 }
 

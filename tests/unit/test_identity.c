@@ -6,7 +6,6 @@
  * passed in as milliseconds, so nothing sleeps. Passwords are hashed at libsodium's
  * minimum cost (SHUJIAN_TEST_FAST_HASH=1), which verification reads from the hash.
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,37 +19,17 @@
 #include <cmocka.h>
 
 #include "shujian/identity.h"
+#include "test_util.h"
 
 #define T0 1800000000000LL /* the fake clock's start, ms */
 #define PW "correct horse 1"
 
 struct fixture {
-    char dir[256];
-    struct sj_store *store;
+    struct tu_workspace w;
     struct sj_auth_policy policy;
     int64_t city, county, other_city, other_county;
     int64_t admin; /* user in city */
 };
-
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        char path[600];
-        struct stat st;
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(path);
-        else
-            unlink(path);
-    }
-    if (d)
-        closedir(d);
-    rmdir(dir);
-}
 
 static int64_t add_user(struct fixture *f, const char *name, enum sj_role role, int64_t office)
 {
@@ -58,7 +37,7 @@ static int64_t add_user(struct fixture *f, const char *name, enum sj_role role, 
     int64_t id = 0;
     struct sj_user_new u = {name, "张三", role, office, PW};
     sj_err_clear(&err);
-    int rc = sj_user_add(f->store, &u, &id, &err);
+    int rc = sj_user_add(f->w.store, &u, &id, &err);
     if (rc != 0)
         fail_msg("adding %s: %s", name, err.message);
     return id;
@@ -67,15 +46,13 @@ static int64_t add_user(struct fixture *f, const char *name, enum sj_role role, 
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/sj-identity-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->dir) || sj_store_open(f->dir, true, &f->store, NULL) != 0)
+    if (tu_workspace_init(&f->w, "sj-identity", true) != 0)
         return -1;
     sj_auth_policy_init(&f->policy);
-    if (sj_office_add(f->store, "441800", "清远市人民检察院", 0, &f->city, NULL) != 0 ||
-        sj_office_add(f->store, "441802", "清城区人民检察院", f->city, &f->county, NULL) != 0 ||
-        sj_office_add(f->store, "440100", "广州市人民检察院", 0, &f->other_city, NULL) != 0 ||
-        sj_office_add(f->store, "440103", "荔湾区人民检察院", f->other_city, &f->other_county,
+    if (sj_office_add(f->w.store, "441800", "清远市人民检察院", 0, &f->city, NULL) != 0 ||
+        sj_office_add(f->w.store, "441802", "清城区人民检察院", f->city, &f->county, NULL) != 0 ||
+        sj_office_add(f->w.store, "440100", "广州市人民检察院", 0, &f->other_city, NULL) != 0 ||
+        sj_office_add(f->w.store, "440103", "荔湾区人民检察院", f->other_city, &f->other_county,
                       NULL) != 0)
         return -1;
     f->admin = add_user(f, "Admin", SJ_ROLE_ADMIN, f->city);
@@ -86,8 +63,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    sj_store_close(f->store);
-    remove_tree(f->dir);
+    tu_workspace_release(&f->w);
     free(f);
     return 0;
 }
@@ -176,27 +152,27 @@ static void test_office_rules(void **state)
     struct sj_err err;
     int64_t id = 0;
     sj_err_clear(&err);
-    assert_int_equal(sj_office_add(f->store, "441802", "重复", f->city, &id, &err), SJ_EEXIST);
-    assert_int_equal(sj_office_add(f->store, "441899", "县下设县", f->county, &id, &err),
+    assert_int_equal(sj_office_add(f->w.store, "441802", "重复", f->city, &id, &err), SJ_EEXIST);
+    assert_int_equal(sj_office_add(f->w.store, "441899", "县下设县", f->county, &id, &err),
                      SJ_EINVAL);
     assert_non_null(strstr(err.message, "不是市院"));
-    assert_int_equal(sj_office_add(f->store, "441898", "无上级", 9999, &id, &err), SJ_ENOTFOUND);
-    assert_int_equal(sj_office_add(f->store, "44 18", "坏代码", 0, &id, &err), SJ_EINVAL);
-    assert_int_equal(sj_office_add(f->store, "441897", " 前有空格", 0, &id, &err), SJ_EINVAL);
-    assert_int_equal(sj_office_add(f->store, "441896", "", 0, &id, &err), SJ_EINVAL);
+    assert_int_equal(sj_office_add(f->w.store, "441898", "无上级", 9999, &id, &err), SJ_ENOTFOUND);
+    assert_int_equal(sj_office_add(f->w.store, "44 18", "坏代码", 0, &id, &err), SJ_EINVAL);
+    assert_int_equal(sj_office_add(f->w.store, "441897", " 前有空格", 0, &id, &err), SJ_EINVAL);
+    assert_int_equal(sj_office_add(f->w.store, "441896", "", 0, &id, &err), SJ_EINVAL);
 
     struct sj_office o;
-    assert_int_equal(sj_office_find(f->store, "441802", &o, &err), 0);
+    assert_int_equal(sj_office_find(f->w.store, "441802", &o, &err), 0);
     assert_int_equal(o.id, f->county);
     assert_int_equal(o.level, SJ_OFFICE_COUNTY);
     assert_int_equal(o.parent_id, f->city);
     assert_string_equal(o.name, "清城区人民检察院");
     sj_office_release(&o);
-    assert_int_equal(sj_office_get(f->store, f->city, &o, &err), 0);
+    assert_int_equal(sj_office_get(f->w.store, f->city, &o, &err), 0);
     assert_int_equal(o.level, SJ_OFFICE_CITY);
     assert_int_equal(o.parent_id, 0);
     sj_office_release(&o);
-    assert_int_equal(sj_office_find(f->store, "000000", &o, &err), SJ_ENOTFOUND);
+    assert_int_equal(sj_office_find(f->w.store, "000000", &o, &err), SJ_ENOTFOUND);
 }
 
 static void test_office_visibility(void **state)
@@ -214,22 +190,22 @@ static void test_office_visibility(void **state)
     for (size_t i = 0; i < SJ_ARRAY_LEN(cases); i++) {
         bool visible = !cases[i].want;
         assert_int_equal(
-            sj_office_is_visible(f->store, cases[i].viewer, cases[i].office, &visible, NULL), 0);
+            sj_office_is_visible(f->w.store, cases[i].viewer, cases[i].office, &visible, NULL), 0);
         if (visible != cases[i].want)
             fail_msg("case %zu: %lld sees %lld: got %d", i, (long long)cases[i].viewer,
                      (long long)cases[i].office, visible);
     }
     struct sj_office *list;
     size_t n;
-    assert_int_equal(sj_office_list(f->store, c, &list, &n, NULL), 0);
+    assert_int_equal(sj_office_list(f->w.store, c, &list, &n, NULL), 0);
     assert_int_equal(n, 2);
     assert_int_equal(list[0].id, c); /* the city office first */
     assert_int_equal(list[1].id, k);
     sj_office_list_free(list, n);
-    assert_int_equal(sj_office_list(f->store, k, &list, &n, NULL), 0);
+    assert_int_equal(sj_office_list(f->w.store, k, &list, &n, NULL), 0);
     assert_int_equal(n, 1);
     sj_office_list_free(list, n);
-    assert_int_equal(sj_office_list(f->store, 0, &list, &n, NULL), 0);
+    assert_int_equal(sj_office_list(f->w.store, 0, &list, &n, NULL), 0);
     assert_int_equal(n, 4);
     sj_office_list_free(list, n);
 }
@@ -243,16 +219,16 @@ static void test_users(void **state)
     int64_t id;
     sj_err_clear(&err);
     struct sj_user_new dup = {"ADMIN", "李四", SJ_ROLE_POLICE, f->county, PW};
-    assert_int_equal(sj_user_add(f->store, &dup, &id, &err), SJ_EEXIST);
+    assert_int_equal(sj_user_add(f->w.store, &dup, &id, &err), SJ_EEXIST);
     struct sj_user_new nowhere = {"lisi", "李四", SJ_ROLE_POLICE, 9999, PW};
-    assert_int_equal(sj_user_add(f->store, &nowhere, &id, &err), SJ_ENOTFOUND);
+    assert_int_equal(sj_user_add(f->w.store, &nowhere, &id, &err), SJ_ENOTFOUND);
     struct sj_user_new weak = {"lisi", "李四", SJ_ROLE_POLICE, f->county, "short"};
-    assert_int_equal(sj_user_add(f->store, &weak, &id, &err), SJ_EINVAL);
+    assert_int_equal(sj_user_add(f->w.store, &weak, &id, &err), SJ_EINVAL);
     add_user(f, "lisi", SJ_ROLE_POLICE, f->county);
     add_user(f, "wangwu", SJ_ROLE_PROSECUTOR, f->other_county);
 
     struct sj_user u;
-    assert_int_equal(sj_user_find(f->store, "LiSi", &u, &err), 0);
+    assert_int_equal(sj_user_find(f->w.store, "LiSi", &u, &err), 0);
     assert_string_equal(u.username, "lisi");
     assert_int_equal(u.role, SJ_ROLE_POLICE);
     assert_int_equal(u.office_id, f->county);
@@ -261,23 +237,23 @@ static void test_users(void **state)
 
     struct sj_user *list;
     size_t n;
-    assert_int_equal(sj_user_list(f->store, f->city, &list, &n, NULL), 0);
+    assert_int_equal(sj_user_list(f->w.store, f->city, &list, &n, NULL), 0);
     assert_int_equal(n, 2); /* admin (city) and lisi (its county), not wangwu */
     assert_string_equal(list[0].username, "admin");
     assert_string_equal(list[1].username, "lisi");
     sj_user_list_free(list, n);
-    assert_int_equal(sj_user_list(f->store, f->county, &list, &n, NULL), 0);
+    assert_int_equal(sj_user_list(f->w.store, f->county, &list, &n, NULL), 0);
     assert_int_equal(n, 1);
     sj_user_list_free(list, n);
 
     struct sj_user_change change = {
         .display_name = "王五", .has_role = true, .role = SJ_ROLE_AUDITOR};
-    assert_int_equal(sj_user_update(f->store, f->admin, &change, &err), 0);
-    assert_int_equal(sj_user_get(f->store, f->admin, &u, &err), 0);
+    assert_int_equal(sj_user_update(f->w.store, f->admin, &change, &err), 0);
+    assert_int_equal(sj_user_get(f->w.store, f->admin, &u, &err), 0);
     assert_string_equal(u.display_name, "王五");
     assert_int_equal(u.role, SJ_ROLE_AUDITOR);
     sj_user_release(&u);
-    assert_int_equal(sj_user_update(f->store, 9999, &change, &err), SJ_ENOTFOUND);
+    assert_int_equal(sj_user_update(f->w.store, 9999, &change, &err), SJ_ENOTFOUND);
 }
 
 /* ---- Logins ------------------------------------------------------------------------------- */
@@ -288,7 +264,7 @@ static enum sj_login_status try_login(struct fixture *f, const char *name, const
     struct sj_login login;
     struct sj_err err;
     sj_err_clear(&err);
-    if (sj_login(f->store, name, pw, now, &f->policy, &login, &err) != 0)
+    if (sj_login(f->w.store, name, pw, now, &f->policy, &login, &err) != 0)
         fail_msg("login failed: %s", err.message);
     enum sj_login_status status = login.status;
     if (out)
@@ -370,16 +346,17 @@ static void test_disabled_user(void **state)
     struct sj_session s;
     assert_int_equal(try_login(f, "admin", PW, T0, &login), SJ_LOGIN_OK);
     struct sj_user_change off = {.has_disabled = true, .is_disabled = true};
-    assert_int_equal(sj_user_update(f->store, f->admin, &off, NULL), 0);
+    assert_int_equal(sj_user_update(f->w.store, f->admin, &off, NULL), 0);
     assert_int_equal(
-        sj_session_check(f->store, sj_str_from_cstr(login.token), T0 + 1, &f->policy, &s, NULL), 0);
+        sj_session_check(f->w.store, sj_str_from_cstr(login.token), T0 + 1, &f->policy, &s, NULL),
+        0);
     assert_int_equal(s.status, SJ_SESSION_NONE);
     assert_int_equal(try_login(f, "admin", PW, T0 + 2, NULL), SJ_LOGIN_DISABLED);
     assert_int_equal(try_login(f, "admin", "wrong password", T0 + 3, NULL),
                      SJ_LOGIN_BAD_CREDENTIALS);
     /* Enabling lifts the back-off left by the failure above. */
     struct sj_user_change on = {.has_disabled = true, .is_disabled = false};
-    assert_int_equal(sj_user_update(f->store, f->admin, &on, NULL), 0);
+    assert_int_equal(sj_user_update(f->w.store, f->admin, &on, NULL), 0);
     assert_int_equal(try_login(f, "admin", PW, T0 + 4, NULL), SJ_LOGIN_OK);
     sj_login_release(&login);
 }
@@ -389,8 +366,8 @@ static void test_disabled_user(void **state)
 static enum sj_session_status check(struct fixture *f, const char *token, int64_t now)
 {
     struct sj_session s;
-    assert_int_equal(sj_session_check(f->store, sj_str_from_cstr(token), now, &f->policy, &s, NULL),
-                     0);
+    assert_int_equal(
+        sj_session_check(f->w.store, sj_str_from_cstr(token), now, &f->policy, &s, NULL), 0);
     enum sj_session_status status = s.status;
     if (status == SJ_SESSION_OK)
         assert_int_equal(s.user.id, f->admin);
@@ -434,11 +411,11 @@ static void test_logout_and_password_change(void **state)
     struct sj_login a, b;
     assert_int_equal(try_login(f, "admin", PW, T0, &a), SJ_LOGIN_OK);
     assert_int_equal(try_login(f, "admin", PW, T0, &b), SJ_LOGIN_OK);
-    assert_int_equal(sj_session_end(f->store, sj_str_from_cstr(a.token), NULL), 0);
+    assert_int_equal(sj_session_end(f->w.store, sj_str_from_cstr(a.token), NULL), 0);
     assert_int_equal(check(f, a.token, T0 + 1), SJ_SESSION_NONE);
     assert_int_equal(check(f, b.token, T0 + 1), SJ_SESSION_OK);
     struct sj_user_change pw = {.password = "another secret"};
-    assert_int_equal(sj_user_update(f->store, f->admin, &pw, NULL), 0);
+    assert_int_equal(sj_user_update(f->w.store, f->admin, &pw, NULL), 0);
     assert_int_equal(check(f, b.token, T0 + 2), SJ_SESSION_NONE);
     assert_int_equal(try_login(f, "admin", PW, T0 + 3, NULL), SJ_LOGIN_BAD_CREDENTIALS);
     assert_int_equal(try_login(f, "admin", "another secret", T0 + 3 + f->policy.backoff_ms, NULL),
@@ -459,7 +436,7 @@ static void test_garbage_tokens(void **state)
     };
     for (size_t i = 0; i < SJ_ARRAY_LEN(tokens); i++) {
         assert_int_equal(check(f, tokens[i], T0), SJ_SESSION_NONE);
-        assert_int_equal(sj_session_end(f->store, sj_str_from_cstr(tokens[i]), NULL), 0);
+        assert_int_equal(sj_session_end(f->w.store, sj_str_from_cstr(tokens[i]), NULL), 0);
     }
 }
 

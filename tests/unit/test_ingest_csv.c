@@ -18,32 +18,21 @@
 #include <iconv.h>
 
 #include "shujian/ingest.h"
+#include "test_util.h"
 
-static char tmpdir[] = "/tmp/sj-test-csv-XXXXXX";
+static char tmpdir[256];
 
 static int setup(void **state)
 {
     (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return tu_temp_dir(tmpdir, sizeof tmpdir, "sj-test-csv");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *write_file(const char *name, const void *bytes, size_t len)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(bytes, 1, len, fp), len);
-    assert_int_equal(fclose(fp), 0);
-    return path;
+    tu_remove_tree(tmpdir);
+    return 0;
 }
 
 /* Converts UTF-8 text to the named encoding; returns a malloc'd buffer. */
@@ -165,7 +154,7 @@ static void test_csv_table(void **state)
         char *bytes = malloc(bom + len + 1);
         memcpy(bytes, c->bom ? c->bom : "", bom);
         memcpy(bytes + bom, body ? body : c->text, len);
-        const char *path = write_file("case.csv", bytes, bom + len);
+        const char *path = tu_write_file(tmpdir, "case.csv", bytes, bom + len);
         free(bytes);
         free(body);
         struct sj_reader_opts opts = {.encoding = c->forced};
@@ -184,7 +173,7 @@ static void test_unclosed_quote(void **state)
 {
     (void)state;
     const char text[] = "a,b\n1,2\n3,\"never closed\n4,5\n";
-    const char *path = write_file("unclosed.csv", text, sizeof text - 1);
+    const char *path = tu_write_file(tmpdir, "unclosed.csv", text, sizeof text - 1);
     char got[512], enc[32];
     struct sj_err err;
     assert_int_equal(read_all(path, NULL, got, sizeof got, enc, &err), SJ_EFORMAT);
@@ -198,7 +187,7 @@ static void test_limits(void **state)
 {
     (void)state;
     const char text[] = "a,b\n1,0123456789abcdef\n";
-    const char *path = write_file("limits.csv", text, sizeof text - 1);
+    const char *path = tu_write_file(tmpdir, "limits.csv", text, sizeof text - 1);
     char got[512], enc[32];
     struct sj_err err;
     struct sj_reader_opts cell_cap = {.max_cell = 8};
@@ -216,7 +205,7 @@ static void test_forced_delimiter_and_missing_file(void **state)
 {
     (void)state;
     const char text[] = "a,b;c\n1,2;3\n";
-    const char *path = write_file("forced.csv", text, sizeof text - 1);
+    const char *path = tu_write_file(tmpdir, "forced.csv", text, sizeof text - 1);
     char got[512], enc[32];
     struct sj_err err;
     struct sj_reader_opts opts = {.delimiter = ';'};
@@ -243,7 +232,7 @@ static void test_detect_format(void **state)
         {"", 0, SJ_FORMAT_CSV},
     };
     for (size_t i = 0; i < SJ_ARRAY_LEN(formats); i++) {
-        const char *path = write_file("magic.bin", formats[i].bytes, formats[i].len);
+        const char *path = tu_write_file(tmpdir, "magic.bin", formats[i].bytes, formats[i].len);
         assert_int_equal(sj_reader_detect_format(path), formats[i].want);
     }
 }
@@ -252,7 +241,7 @@ static void test_sheet_and_rewind(void **state)
 {
     (void)state;
     const char text[] = "a,b\n1,2\n";
-    const char *path = write_file("rewind.csv", text, sizeof text - 1);
+    const char *path = tu_write_file(tmpdir, "rewind.csv", text, sizeof text - 1);
     struct sj_reader *r = NULL;
     struct sj_err err;
     assert_int_equal(sj_reader_open(path, NULL, &r, &err), 0);
@@ -285,7 +274,7 @@ static void check_big_file(const char *encoding, const char *want_encoding)
         used += (size_t)snprintf(text + used, cap - used, "%d,张%d,\"第%d行，含逗号\"\n", i, i, i);
     size_t len = used;
     char *bytes = encoding ? convert(text, encoding, &len) : NULL;
-    const char *path = write_file("big.csv", bytes ? bytes : text, len);
+    const char *path = tu_write_file(tmpdir, "big.csv", bytes ? bytes : text, len);
     struct sj_reader *r = NULL;
     struct sj_err err;
     assert_int_equal(sj_reader_open(path, NULL, &r, &err), 0);
@@ -342,7 +331,7 @@ static void test_late_bad_byte(void **state)
     }
     size_t bad_at = used + 2;
     used += (size_t)snprintf(text + used, cap - used, "y,\xD5\xC5\n"); /* 张 in GBK */
-    const char *path = write_file("late.csv", text, used);
+    const char *path = tu_write_file(tmpdir, "late.csv", text, used);
     struct sj_reader *r = NULL;
     struct sj_err err;
     assert_int_equal(sj_reader_open(path, NULL, &r, &err), 0);

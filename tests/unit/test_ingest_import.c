@@ -5,7 +5,6 @@
  * add up (too many cells, undecodable bytes, a repeated header), flagged cells, provenance
  * (source rows) and re-importing the same file. ID numbers are synthetic with valid checks.
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,86 +18,7 @@
 #include <cmocka.h>
 
 #include "shujian/ingest.h"
-
-struct fixture {
-    char dir[256];
-    struct sj_store *store;
-};
-
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char path[600];
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(path);
-        else
-            unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/sj-import-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
-        return -1;
-    char ws[300];
-    snprintf(ws, sizeof ws, "%s/ws", f->dir);
-    struct sj_err err;
-    if (sj_store_open(ws, true, &f->store, &err) < 0)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    sj_store_close(f->store);
-    remove_tree(f->dir);
-    free(f);
-    return 0;
-}
-
-static const char *write_file(struct fixture *f, const char *name, const char *text)
-{
-    static char path[600];
-    snprintf(path, sizeof path, "%s/%s", f->dir, name);
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    fputs(text, fp);
-    assert_int_equal(fclose(fp), 0);
-    return path;
-}
-
-/* Imports path with opts and expects exactly one summary. */
-static struct sj_import_summary *import_one(struct fixture *f, const char *path,
-                                            const struct sj_import_opts *opts)
-{
-    struct sj_import_summary *sums = NULL;
-    size_t count = 0;
-    struct sj_err err;
-    sj_err_clear(&err);
-    int rc = sj_ingest_import_file(f->store, path, opts, &sums, &count, &err);
-    if (rc != 0) {
-        char line[1024];
-        fail_msg("import of %s failed: %s", path, sj_err_format(&err, line, sizeof line));
-    }
-    assert_int_equal(count, 1);
-    assert_int_equal(sums[0].rows_read, sums[0].rows_imported + sums[0].rows_rejected);
-    return sums;
-}
+#include "test_util.h"
 
 static void assert_columns(const struct sj_import_summary *s, const char *const *names,
                            const enum sj_kind *kinds, size_t count)
@@ -123,9 +43,9 @@ static const char statement_csv[] =
 
 static void test_import_statement(void **state)
 {
-    struct fixture *f = *state;
-    const char *path = write_file(f, "银行流水.csv", statement_csv);
-    struct sj_import_summary *s = import_one(f, path, NULL);
+    struct tu_workspace *f = *state;
+    const char *path = tu_write_text(f->dir, "银行流水.csv", statement_csv);
+    struct sj_import_summary *s = tu_import_one(f->store, path, NULL);
     assert_string_equal(s->dataset, "银行流水");
     assert_string_equal(s->sheet, "");
     assert_false(s->already_imported);
@@ -177,12 +97,12 @@ static void test_import_statement(void **state)
 
 static void test_reimport_changes_nothing(void **state)
 {
-    struct fixture *f = *state;
-    const char *path = write_file(f, "流水.csv", statement_csv);
-    struct sj_import_summary *s = import_one(f, path, NULL);
+    struct tu_workspace *f = *state;
+    const char *path = tu_write_text(f->dir, "流水.csv", statement_csv);
+    struct sj_import_summary *s = tu_import_one(f->store, path, NULL);
     int64_t run = s->run_id;
     sj_import_summaries_free(s, 1);
-    s = import_one(f, path, NULL);
+    s = tu_import_one(f->store, path, NULL);
     assert_true(s->already_imported);
     assert_int_equal(s->run_id, run);
     assert_int_equal(s->rows_read, 0);
@@ -198,12 +118,12 @@ static void test_reimport_changes_nothing(void **state)
 
 static void test_names_of_columns(void **state)
 {
-    struct fixture *f = *state;
-    const char *path = write_file(f, "a.b.csv",
-                                  "姓名,金额,金额,,备注\n"
-                                  "张三,1,2,x,\n"
-                                  "李四,3,4,y,\n");
-    struct sj_import_summary *s = import_one(f, path, NULL);
+    struct tu_workspace *f = *state;
+    const char *path = tu_write_text(f->dir, "a.b.csv",
+                                     "姓名,金额,金额,,备注\n"
+                                     "张三,1,2,x,\n"
+                                     "李四,3,4,y,\n");
+    struct sj_import_summary *s = tu_import_one(f->store, path, NULL);
     assert_string_equal(s->dataset, "a.b");
     static const char *const names[] = {"姓名", "金额", "金额_2", "列4", "备注"};
     static const enum sj_kind kinds[] = {SJ_KIND_NAME, SJ_KIND_AMOUNT, SJ_KIND_AMOUNT, SJ_KIND_TEXT,
@@ -215,10 +135,10 @@ static void test_names_of_columns(void **state)
 
 static void test_unnamed_data_column(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     const char *path =
-        write_file(f, "noext", "姓名,电话\n张三,13800138000,甲\n李四,13900139000,乙\n");
-    struct sj_import_summary *s = import_one(f, path, NULL);
+        tu_write_text(f->dir, "noext", "姓名,电话\n张三,13800138000,甲\n李四,13900139000,乙\n");
+    struct sj_import_summary *s = tu_import_one(f->store, path, NULL);
     assert_string_equal(s->dataset, "noext");
     static const char *const names[] = {"姓名", "电话", "列3"};
     static const enum sj_kind kinds[] = {SJ_KIND_NAME, SJ_KIND_PHONE, SJ_KIND_TEXT};
@@ -229,19 +149,19 @@ static void test_unnamed_data_column(void **state)
 
 static void test_mapping_and_dataset_option(void **state)
 {
-    struct fixture *f = *state;
-    const char *map = write_file(f, "map.txt",
-                                 "# column = kind\n"
-                                 "编号 = idcard\n"
-                                 "\n"
-                                 "联系电话: text\n");
+    struct tu_workspace *f = *state;
+    const char *map = tu_write_text(f->dir, "map.txt",
+                                    "# column = kind\n"
+                                    "编号 = idcard\n"
+                                    "\n"
+                                    "联系电话: text\n");
     char map_path[600];
     snprintf(map_path, sizeof map_path, "%s", map);
-    const char *path = write_file(
-        f, "x.csv",
+    const char *path = tu_write_text(
+        f->dir, "x.csv",
         "编号,联系电话\n11010519491231002X,13800138000\n441802198506120030,13900139000\n");
     struct sj_import_opts opts = {.dataset = "人员", .mapping_path = map_path};
-    struct sj_import_summary *s = import_one(f, path, &opts);
+    struct sj_import_summary *s = tu_import_one(f->store, path, &opts);
     assert_string_equal(s->dataset, "人员");
     static const char *const names[] = {"编号", "联系电话"};
     static const enum sj_kind kinds[] = {SJ_KIND_IDCARD, SJ_KIND_TEXT};
@@ -249,7 +169,7 @@ static void test_mapping_and_dataset_option(void **state)
     sj_import_summaries_free(s, 1);
 
     /* A bad mapping line is an error naming the line. */
-    write_file(f, "map.txt", "编号 = idcard\n编号 = nosuchkind\n");
+    tu_write_text(f->dir, "map.txt", "编号 = idcard\n编号 = nosuchkind\n");
     struct sj_import_summary *sums = NULL;
     size_t count = 0;
     struct sj_err err;
@@ -261,17 +181,17 @@ static void test_mapping_and_dataset_option(void **state)
 
 static void test_bad_rows_add_up(void **state)
 {
-    struct fixture *f = *state;
-    const char *path = write_file(f, "bad.csv",
-                                  "姓名,金额\n"
-                                  "张三,100\n"
-                                  "李\xFF四,200\n" /* undecodable in UTF-8 */
-                                  "姓名,金额\n"    /* the header again */
-                                  "王五,300,1,2\n" /* too many cells */
-                                  "赵六,abc\n"     /* flagged amount, row kept */
-                                  "钱七,400,,\n"); /* extra empty cells are fine */
+    struct tu_workspace *f = *state;
+    const char *path = tu_write_text(f->dir, "bad.csv",
+                                     "姓名,金额\n"
+                                     "张三,100\n"
+                                     "李\xFF四,200\n" /* undecodable in UTF-8 */
+                                     "姓名,金额\n"    /* the header again */
+                                     "王五,300,1,2\n" /* too many cells */
+                                     "赵六,abc\n"     /* flagged amount, row kept */
+                                     "钱七,400,,\n"); /* extra empty cells are fine */
     struct sj_import_opts opts = {.encoding = "utf-8"};
-    struct sj_import_summary *s = import_one(f, path, &opts);
+    struct sj_import_summary *s = tu_import_one(f->store, path, &opts);
     assert_int_equal(s->rows_read, 6);
     assert_int_equal(s->rows_imported, 3);
     assert_int_equal(s->rows_rejected, 3);
@@ -299,14 +219,14 @@ static void test_bad_rows_add_up(void **state)
 
 static void test_header_only_and_empty(void **state)
 {
-    struct fixture *f = *state;
-    const char *path = write_file(f, "template.csv", "姓名,身份证号\n");
-    struct sj_import_summary *s = import_one(f, path, NULL);
+    struct tu_workspace *f = *state;
+    const char *path = tu_write_text(f->dir, "template.csv", "姓名,身份证号\n");
+    struct sj_import_summary *s = tu_import_one(f->store, path, NULL);
     assert_int_equal(s->rows_read, 0);
     assert_int_equal(s->column_count, 2);
     sj_import_summaries_free(s, 1);
 
-    path = write_file(f, "empty.csv", "\n\n");
+    path = tu_write_text(f->dir, "empty.csv", "\n\n");
     struct sj_import_summary *sums = NULL;
     size_t count = 0;
     struct sj_err err;
@@ -319,15 +239,15 @@ static void test_header_only_and_empty(void **state)
 
 static void test_append_two_files(void **state)
 {
-    struct fixture *f = *state;
-    const char *p1 = write_file(f, "1.csv", "姓名,金额\n张三,1\n");
+    struct tu_workspace *f = *state;
+    const char *p1 = tu_write_text(f->dir, "1.csv", "姓名,金额\n张三,1\n");
     char first[600];
     snprintf(first, sizeof first, "%s", p1);
-    const char *p2 = write_file(f, "2.csv", "姓名,金额\n李四,2\n王五,3\n");
+    const char *p2 = tu_write_text(f->dir, "2.csv", "姓名,金额\n李四,2\n王五,3\n");
     struct sj_import_opts opts = {.dataset = "合并"};
-    struct sj_import_summary *s = import_one(f, first, &opts);
+    struct sj_import_summary *s = tu_import_one(f->store, first, &opts);
     sj_import_summaries_free(s, 1);
-    s = import_one(f, p2, &opts);
+    s = tu_import_one(f->store, p2, &opts);
     assert_int_equal(s->rows_imported, 2);
     sj_import_summaries_free(s, 1);
     struct sj_dataset_info info;
@@ -340,12 +260,12 @@ static void test_append_two_files(void **state)
 
 static void test_gb18030_file(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     /* "姓名,电话\n张三,13800138000\n" in GB18030. */
-    const char *path = write_file(f, "gbk.csv",
-                                  "\xD0\xD5\xC3\xFB,\xB5\xE7\xBB\xB0\n"
-                                  "\xD5\xC5\xC8\xFD,13800138000\n");
-    struct sj_import_summary *s = import_one(f, path, NULL);
+    const char *path = tu_write_text(f->dir, "gbk.csv",
+                                     "\xD0\xD5\xC3\xFB,\xB5\xE7\xBB\xB0\n"
+                                     "\xD5\xC5\xC8\xFD,13800138000\n");
+    struct sj_import_summary *s = tu_import_one(f->store, path, NULL);
     static const char *const names[] = {"姓名", "电话"};
     static const enum sj_kind kinds[] = {SJ_KIND_NAME, SJ_KIND_PHONE};
     assert_columns(s, names, kinds, 2);
@@ -361,15 +281,15 @@ static void test_gb18030_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_import_statement, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reimport_changes_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_names_of_columns, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unnamed_data_column, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mapping_and_dataset_option, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_rows_add_up, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_header_only_and_empty, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_append_two_files, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gb18030_file, setup, teardown),
+        TU_WORKSPACE_TEST(test_import_statement),
+        TU_WORKSPACE_TEST(test_reimport_changes_nothing),
+        TU_WORKSPACE_TEST(test_names_of_columns),
+        TU_WORKSPACE_TEST(test_unnamed_data_column),
+        TU_WORKSPACE_TEST(test_mapping_and_dataset_option),
+        TU_WORKSPACE_TEST(test_bad_rows_add_up),
+        TU_WORKSPACE_TEST(test_header_only_and_empty),
+        TU_WORKSPACE_TEST(test_append_two_files),
+        TU_WORKSPACE_TEST(test_gb18030_file),
     };
     return cmocka_run_group_tests_name("ingest_import", tests, NULL, NULL);
 }

@@ -27,6 +27,7 @@
 #include <zlib.h>
 
 #include "ingest/workbook.h"
+#include "test_util.h"
 
 static char tmp_dir[64];
 
@@ -627,27 +628,6 @@ static void test_merge_down(void **state)
 /* ---- Broken and hostile files ------------------------------------------------------------------
  */
 
-static void write_bytes(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    fclose(f);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *data = malloc(*len);
-    assert_int_equal(fread(data, 1, *len, f), *len);
-    fclose(f);
-    return data;
-}
-
 /* Opening path must fail with code, and the error must name the file. */
 static void assert_open_fails(const char *path, int code, const char *needle)
 {
@@ -671,12 +651,12 @@ static void test_truncated(void **state)
     tmp_path(cut, sizeof cut, "half.xlsx");
     write_office_book(path, false);
     size_t len;
-    char *data = slurp(path, &len);
-    write_bytes(cut, data, len / 2);
+    char *data = tu_read_file(path, &len);
+    tu_write_file(NULL, cut, data, len / 2);
     save_seed(cut, "truncated.xlsx");
     assert_open_fails(cut, SJ_EFORMAT, "截断");
     for (size_t n = 0; n < len; n += len / 16 + 1) { /* never crash, whatever the cut */
-        write_bytes(cut, data, n);
+        tu_write_file(NULL, cut, data, n);
         void *impl = NULL;
         struct sj_err err;
         assert_true(sj_reader_xlsx.open(cut, NULL, &impl, &err) < 0);
@@ -707,10 +687,10 @@ static void test_corrupt_sheet_data(void **state)
     write_office_book(path, false);
     size_t len, offset, size;
     entry_span(path, "xl/worksheets/sheet1.xml", &offset, &size);
-    char *data = slurp(path, &len);
+    char *data = tu_read_file(path, &len);
     for (size_t i = offset + size / 3; i < offset + size / 3 + 16 && i < len; i++)
         data[i] ^= 0x5A;
-    write_bytes(path, data, len);
+    tu_write_file(NULL, path, data, len);
     save_seed(path, "corrupt.xlsx");
     free(data);
     char *got = read_sheet(path, 0);
@@ -780,7 +760,7 @@ static void test_not_a_workbook(void **state)
 {
     char path[256];
     tmp_path(path, sizeof path, "text.xlsx");
-    write_bytes(path, "姓名,身份证号\n", strlen("姓名,身份证号\n"));
+    tu_write_file(NULL, path, "姓名,身份证号\n", strlen("姓名,身份证号\n"));
     assert_open_fails(path, SJ_EFORMAT, "不是有效的 xlsx");
     tmp_path(path, sizeof path, "nothing-here.xlsx");
     assert_open_fails(path, SJ_EIO, "无法打开");
@@ -870,7 +850,7 @@ static void test_xls_errors(void **state)
     for (size_t i = 8; i < sizeof junk; i++)
         junk[i] = (unsigned char)(i * 7);
     tmp_path(path, sizeof path, "junk.xls");
-    write_bytes(path, junk, sizeof junk);
+    tu_write_file(NULL, path, junk, sizeof junk);
     sj_err_clear(&err);
     assert_int_equal(sj_reader_xls.open(path, NULL, &impl, &err), SJ_EFORMAT);
     assert_null(impl);
@@ -951,9 +931,9 @@ static void test_public_api(void **state)
     sj_reader_close(reader);
 
     size_t len;
-    char *data = slurp(path, &len);
+    char *data = tu_read_file(path, &len);
     tmp_path(cut, sizeof cut, "public-half.xlsx");
-    write_bytes(cut, data, len / 2);
+    tu_write_file(NULL, cut, data, len / 2);
     free(data);
     sj_err_clear(&err);
     assert_int_equal(sj_reader_open(cut, NULL, &reader, &err), SJ_EFORMAT);
@@ -975,15 +955,13 @@ static void test_public_api(void **state)
 
 static int make_tmp_dir(void **state)
 {
-    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/sj_xlsx_XXXXXX");
-    return mkdtemp(tmp_dir) ? 0 : -1;
+    return tu_temp_dir(tmp_dir, sizeof tmp_dir, "sj_xlsx");
 }
 
 static int remove_tmp_dir(void **state)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
-    return system(cmd) == 0 ? 0 : -1;
+    tu_remove_tree(tmp_dir);
+    return 0;
 }
 
 int main(void)

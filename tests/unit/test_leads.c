@@ -5,7 +5,6 @@
  * nothing, the status rules and their history, list filters and paging, statistics
  * arithmetic, and evidence joined back to the source file, sheet and row.
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,62 +20,11 @@
 
 #include "shujian/leads.h"
 #include "shujian/store.h"
+#include "test_util.h"
 
-/* ---- Fixture ------------------------------------------------------------------------------- */
+/* ---- Helpers (each test gets a fresh tu_workspace of test_util.h) ------------------------- */
 
-struct fixture {
-    char dir[256];
-    char ws[300];
-    struct sj_store *store;
-};
-
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char path[600];
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(path);
-        else
-            unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/sj-leads-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->ws, sizeof f->ws, "%s/ws", f->dir);
-    struct sj_err err;
-    sj_err_clear(&err);
-    if (sj_store_open(f->ws, true, &f->store, &err) != 0)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    sj_store_close(f->store);
-    remove_tree(f->dir);
-    free(f);
-    return 0;
-}
-
-static int64_t query_int(struct fixture *f, const char *sql)
+static int64_t query_int(struct tu_workspace *f, const char *sql)
 {
     char path[400];
     sqlite3 *db = NULL;
@@ -94,7 +42,7 @@ static int64_t query_int(struct fixture *f, const char *sql)
 
 /* Imports a two-column text dataset from a pretend workbook sheet; row i of rows comes from
  * source row source_rows[i]. Returns the dataset id. */
-static int64_t import_people(struct fixture *f, const char *dataset, const char *file,
+static int64_t import_people(struct tu_workspace *f, const char *dataset, const char *file,
                              const char *sheet, const char *const (*rows)[2],
                              const int64_t *source_rows, size_t count)
 {
@@ -120,7 +68,8 @@ static int64_t import_people(struct fixture *f, const char *dataset, const char 
     return id;
 }
 
-static struct sj_lead_run *begin_run(struct fixture *f, const char *model, const char *function)
+static struct sj_lead_run *begin_run(struct tu_workspace *f, const char *model,
+                                     const char *function)
 {
     struct sj_lead_run_spec spec = {model, "1.0.0", "abc123", function, "{\"n\":1}", NULL, 0};
     struct sj_lead_run *run = NULL;
@@ -232,7 +181,7 @@ static void test_names(void **state)
 
 static void test_upsert_idempotent(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     char a1[SJ_LEAD_ID_SIZE], a1again[SJ_LEAD_ID_SIZE], b[SJ_LEAD_ID_SIZE];
     char a2[SJ_LEAD_ID_SIZE], c[SJ_LEAD_ID_SIZE], expect[SJ_LEAD_ID_SIZE];
     struct sj_err err;
@@ -290,7 +239,7 @@ static void test_upsert_idempotent(void **state)
 
 static void test_abort_leaves_nothing(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     char id[SJ_LEAD_ID_SIZE];
     struct sj_err err;
     sj_err_clear(&err);
@@ -328,7 +277,7 @@ struct step {
     int rc;
 };
 
-static int apply(struct fixture *f, const char *id, const struct step *s)
+static int apply(struct tu_workspace *f, const char *id, const struct step *s)
 {
     struct sj_lead_change c = {SJ_LEAD_PENDING, SJ_OUTCOME_NONE, s->note, "王检察官"};
     struct sj_err err;
@@ -344,7 +293,7 @@ static int apply(struct fixture *f, const char *id, const struct step *s)
 
 static void test_status_rules(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     char id[SJ_LEAD_ID_SIZE];
     struct sj_lead_run *run = begin_run(f, "m1", "criminal");
     upsert(run, "A", id);
@@ -404,7 +353,7 @@ static void test_status_rules(void **state)
 
 /* ---- Lists and statistics ------------------------------------------------------------------ */
 
-static void make_leads(struct fixture *f, const char *model, const char *function, int count,
+static void make_leads(struct tu_workspace *f, const char *model, const char *function, int count,
                        char ids[][SJ_LEAD_ID_SIZE])
 {
     struct sj_lead_run *run = begin_run(f, model, function);
@@ -418,7 +367,7 @@ static void make_leads(struct fixture *f, const char *model, const char *functio
 
 static void test_list_filters(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     char ids[5][SJ_LEAD_ID_SIZE];
     struct sj_err err;
     sj_err_clear(&err);
@@ -464,7 +413,7 @@ static void test_list_filters(void **state)
 
 static void test_stats(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     char a[4][SJ_LEAD_ID_SIZE], b[2][SJ_LEAD_ID_SIZE], c[1][SJ_LEAD_ID_SIZE];
     struct sj_err err;
     sj_err_clear(&err);
@@ -532,7 +481,7 @@ static void test_stats(void **state)
 
 static void test_evidence_provenance(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     static const char *const rows[3][2] = {
         {"张三", "110101199003070011"},
         {"李四", "441802198511120027"},
@@ -596,12 +545,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stable_ids),
         cmocka_unit_test(test_names),
-        cmocka_unit_test_setup_teardown(test_upsert_idempotent, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_abort_leaves_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_status_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_evidence_provenance, setup, teardown),
+        TU_WORKSPACE_TEST(test_upsert_idempotent),
+        TU_WORKSPACE_TEST(test_abort_leaves_nothing),
+        TU_WORKSPACE_TEST(test_status_rules),
+        TU_WORKSPACE_TEST(test_list_filters),
+        TU_WORKSPACE_TEST(test_stats),
+        TU_WORKSPACE_TEST(test_evidence_provenance),
     };
     return cmocka_run_group_tests_name("leads", tests, NULL, NULL);
 }

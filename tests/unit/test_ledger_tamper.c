@@ -8,7 +8,6 @@
  * Tampering goes through the store's own connection inside a savepoint that is rolled back
  * after each verification, so one ledger of 200 entries serves every round.
  */
-#include <dirent.h>
 #include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,48 +28,20 @@
 #include "shujian/ledger_store.h"
 #include "shujian/store.h"
 #include "store/store_int.h" /* the store's own connection, to tamper inside a savepoint */
+#include "test_util.h"
 
 /* ---- Ledgers in real workspaces ---------------------------------------------------------------
  */
 
 struct fixture {
-    char dir[256];
-    char ws[300];
-    struct sj_store *store;
+    struct tu_workspace w;
     struct sj_ledger *ledger;
 };
-
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char path[700];
-        struct stat st;
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(path);
-        else
-            unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    struct sj_err err;
-    snprintf(f->dir, sizeof f->dir, "%s/sj-ledger-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->ws, sizeof f->ws, "%s/ws", f->dir);
-    if (sj_store_open(f->ws, true, &f->store, &err) < 0)
+    if (tu_workspace_init(&f->w, "sj-ledger", true) != 0)
         return -1;
     *state = f;
     return 0;
@@ -80,8 +51,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     sj_ledger_close(f->ledger);
-    sj_store_close(f->store);
-    remove_tree(f->dir);
+    tu_workspace_release(&f->w);
     free(f);
     return 0;
 }
@@ -90,9 +60,9 @@ static struct sj_ledger *make_ledger(struct fixture *f, enum sj_ledger_alg alg, 
 {
     struct sj_ledger_options opts = {alg, origin};
     struct sj_err err;
-    if (sj_ledger_create(f->store, &opts, &err) < 0)
+    if (sj_ledger_create(f->w.store, &opts, &err) < 0)
         fail_msg("create: %s", err.message);
-    if (sj_ledger_open(f->store, &f->ledger, &err) < 0)
+    if (sj_ledger_open(f->w.store, &f->ledger, &err) < 0)
         fail_msg("open: %s", err.message);
     return f->ledger;
 }
@@ -122,7 +92,7 @@ static void verify(struct fixture *f, struct sj_str checkpoint, struct sj_ledger
 {
     struct sj_ledger_verify_options opts = {checkpoint, false};
     struct sj_err err;
-    if (sj_ledger_verify(f->store, &opts, rep, &err) < 0)
+    if (sj_ledger_verify(f->w.store, &opts, rep, &err) < 0)
         fail_msg("verify: %s", err.message);
 }
 
@@ -139,7 +109,7 @@ static void assert_intact(struct fixture *f, uint64_t size)
 static void exec(struct fixture *f, const char *sql)
 {
     char *msg = NULL;
-    if (sqlite3_exec(f->store->db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    if (sqlite3_exec(f->w.store->db, sql, NULL, NULL, &msg) != SQLITE_OK)
         fail_msg("%s: %s", sql, msg);
 }
 
@@ -199,21 +169,22 @@ static void test_append_verify_prove(void **state)
     /* Checkpoints kept: the empty tree, 16, and the newest. */
     char sql_count[] = "SELECT group_concat(tree_size) FROM ledger_checkpoints";
     sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(f->store->db, sql_count, -1, &stmt, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(f->w.store->db, sql_count, -1, &stmt, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "0,16,20");
     sqlite3_finalize(stmt);
     /* The key file is private; a second ledger is refused; the guards hold. */
-    char *path = sj_ledger_key_path(f->ws);
+    char *path = sj_ledger_key_path(f->w.ws);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
     free(path);
-    assert_int_equal(sj_ledger_create(f->store, NULL, &err), SJ_EEXIST);
+    assert_int_equal(sj_ledger_create(f->w.store, NULL, &err), SJ_EEXIST);
     assert_int_not_equal(
-        sqlite3_exec(f->store->db, "UPDATE ledger_entries SET actor = 'x'", NULL, NULL, NULL),
+        sqlite3_exec(f->w.store->db, "UPDATE ledger_entries SET actor = 'x'", NULL, NULL, NULL),
         SQLITE_OK);
     assert_int_not_equal(
-        sqlite3_exec(f->store->db, "DELETE FROM ledger_checkpoints", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_exec(f->w.store->db, "DELETE FROM ledger_checkpoints", NULL, NULL, NULL),
+        SQLITE_OK);
     assert_intact(f, 20);
     sj_ledger_checkpoint_release(&cp3);
     sj_ledger_checkpoint_release(&cp20);
@@ -320,7 +291,7 @@ static void test_key_file_problems(void **state)
     struct sj_ledger_report rep;
     struct sj_err err;
     uint8_t pk[32], sk[64];
-    char vkey[256], *path = sj_ledger_key_path(f->ws);
+    char vkey[256], *path = sj_ledger_key_path(f->w.ws);
     append_range(l, 0, 2);
     assert_int_equal(sj_ledger_verifier_key(l, vkey, sizeof vkey), 0);
     assert_true(strncmp(vkey, "k.example/log+", 14) == 0);
@@ -332,7 +303,7 @@ static void test_key_file_problems(void **state)
     assert_true(rep.is_ok);
     assert_false(rep.is_key_file_checked);
     sj_ledger_close(f->ledger);
-    assert_int_equal(sj_ledger_open(f->store, &f->ledger, &err), 0);
+    assert_int_equal(sj_ledger_open(f->w.store, &f->ledger, &err), 0);
     struct sj_ledger_record rec = {"u", NULL, "a", "t", NULL, NULL, NULL};
     assert_int_equal(sj_ledger_append(f->ledger, &rec, NULL, &err), SJ_ENOTFOUND);
     /* Another key under the same name: verification names it, appending refuses. */
@@ -358,17 +329,17 @@ static void resign(struct fixture *f, uint64_t size)
     struct sj_buf note;
     struct sj_err err;
     uint8_t sk[64];
-    char *path = sj_ledger_key_path(f->ws), sql[128];
+    char *path = sj_ledger_key_path(f->w.ws), sql[128];
     assert_int_equal(sj_ledger_key_read(path, sj_ledger_origin(f->ledger), sk, &err), 0);
-    assert_int_equal(sj_store_ledger_leaf_hashes(f->store, 0, size, leaves, &err), 0);
+    assert_int_equal(sj_store_ledger_leaf_hashes(f->w.store, 0, size, leaves, &err), 0);
     sj_ledger_tree_hash(SJ_LEDGER_SHA256, leaves, size, &root);
     sj_buf_init(&note, 0);
     sj_ledger_checkpoint_sign(sj_ledger_origin(f->ledger), size, &root, sk, &note);
     snprintf(sql, sizeof sql, "DELETE FROM ledger_checkpoints WHERE tree_size >= %" PRIu64, size);
     exec(f, sql);
     sqlite3_stmt *stmt = NULL;
-    sqlite3_prepare_v2(f->store->db, "INSERT INTO ledger_checkpoints VALUES (?, ?, 'x')", -1, &stmt,
-                       NULL);
+    sqlite3_prepare_v2(f->w.store->db, "INSERT INTO ledger_checkpoints VALUES (?, ?, 'x')", -1,
+                       &stmt, NULL);
     sqlite3_bind_int64(stmt, 1, (int64_t)size);
     sqlite3_bind_text(stmt, 2, note.data, (int)note.len, SQLITE_STATIC);
     assert_int_equal(sqlite3_step(stmt), SQLITE_DONE);
@@ -404,7 +375,7 @@ static void test_outside_checkpoint(void **state)
     /* A checkpoint that does not parse is an error, not a verdict. */
     struct sj_ledger_verify_options opts = {SJ_STR_LIT("garbage\n"), false};
     struct sj_err err;
-    assert_int_equal(sj_ledger_verify(f->store, &opts, &rep, &err), SJ_EFORMAT);
+    assert_int_equal(sj_ledger_verify(f->w.store, &opts, &rep, &err), SJ_EFORMAT);
     /* The size changed from 5 to 4: the signature no longer holds. */
     char *forged = sj_xstrdup(note5);
     forged[strlen("ext.example/log\n")] = '4';
@@ -416,7 +387,7 @@ static void test_outside_checkpoint(void **state)
     exec(f, "DELETE FROM ledger_entries WHERE idx >= 3");
     resign(f, 3);
     sj_ledger_close(f->ledger);
-    assert_int_equal(sj_ledger_open(f->store, &f->ledger, &err), 0);
+    assert_int_equal(sj_ledger_open(f->w.store, &f->ledger, &err), 0);
     for (int i = 3; i < 5; i++) {
         struct sj_ledger_record rec = {"冒名者", NULL, "lead.status", "lead", "L0003", NULL, NULL};
         assert_int_equal(sj_ledger_append(f->ledger, &rec, NULL, &err), 0);
@@ -448,7 +419,7 @@ static void test_rewrites_and_truncation(void **state)
     assert_int_equal(sj_ledger_entry_hash(SJ_LEDGER_SHA256, &e, &h), 0);
     sj_ledger_read_close(reader);
     sqlite3_stmt *stmt = NULL;
-    sqlite3_prepare_v2(f->store->db,
+    sqlite3_prepare_v2(f->w.store->db,
                        "UPDATE ledger_entries SET actor = '赵六', record_hash = ? WHERE idx = 20",
                        -1, &stmt, NULL);
     sqlite3_bind_blob(stmt, 1, h.bytes, sizeof h.bytes, SQLITE_STATIC);
@@ -466,7 +437,7 @@ static void test_rewrites_and_truncation(void **state)
     while (sj_ledger_read_next(reader, &e, &err) == 1) {
         e.index += 40; /* a well-formed entry with a correct record hash */
         assert_int_equal(sj_ledger_entry_hash(SJ_LEDGER_SHA256, &e, &e.record_hash), 0);
-        assert_int_equal(sj_store_ledger_entry_add(f->store, &e, &err), 0);
+        assert_int_equal(sj_store_ledger_entry_add(f->w.store, &e, &err), 0);
     }
     sj_ledger_read_close(reader);
     expect_problem(f, sj_str_make("", 0), SJ_LEDGER_UNSIGNED, true, 40);
@@ -477,7 +448,7 @@ static void test_rewrites_and_truncation(void **state)
     expect_problem(f, sj_str_make("", 0), SJ_LEDGER_BAD_KEY_FILE, false, 0);
     struct sj_ledger_verify_options opts = {{"", 0}, true};
     struct sj_ledger_report rep;
-    assert_int_equal(sj_ledger_verify(f->store, &opts, &rep, &err), 0);
+    assert_int_equal(sj_ledger_verify(f->w.store, &opts, &rep, &err), 0);
     assert_int_equal(rep.problem, SJ_LEDGER_CHECKPOINT_SIG);
     exec(f, "ROLLBACK TO t; RELEASE t");
     exec(f, "SAVEPOINT t; UPDATE ledger_meta SET hash_alg = 'sm3'");
@@ -509,13 +480,13 @@ static uint64_t rnd(uint64_t n)
 static void run_sql(struct fixture *f, const char *sql, int64_t a, int64_t b)
 {
     sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(f->store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(f->store->db));
+    if (sqlite3_prepare_v2(f->w.store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(f->w.store->db));
     sqlite3_bind_int64(stmt, 1, a);
     if (sqlite3_bind_parameter_count(stmt) > 1)
         sqlite3_bind_int64(stmt, 2, b);
     if (sqlite3_step(stmt) != SQLITE_DONE)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(f->store->db));
+        fail_msg("%s: %s", sql, sqlite3_errmsg(f->w.store->db));
     sqlite3_finalize(stmt);
 }
 
@@ -527,7 +498,7 @@ static void flip_byte(struct fixture *f, const char *col, int64_t i)
     uint8_t value[2048];
     snprintf(sql, sizeof sql, "SELECT %s, typeof(%s) = 'blob' FROM ledger_entries WHERE idx = ?",
              col, col);
-    assert_int_equal(sqlite3_prepare_v2(f->store->db, sql, -1, &stmt, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(f->w.store->db, sql, -1, &stmt, NULL), SQLITE_OK);
     sqlite3_bind_int64(stmt, 1, i);
     assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
     int len = sqlite3_column_bytes(stmt, 0);
@@ -537,7 +508,7 @@ static void flip_byte(struct fixture *f, const char *col, int64_t i)
     sqlite3_finalize(stmt);
     value[rnd((uint64_t)len)] ^= (uint8_t)(1 + rnd(255));
     snprintf(sql, sizeof sql, "UPDATE ledger_entries SET %s = ? WHERE idx = ?", col);
-    assert_int_equal(sqlite3_prepare_v2(f->store->db, sql, -1, &stmt, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(f->w.store->db, sql, -1, &stmt, NULL), SQLITE_OK);
     if (is_blob)
         sqlite3_bind_blob(stmt, 1, value, len, SQLITE_STATIC);
     else
@@ -613,7 +584,7 @@ static void test_random_tampering(void **state)
         uint64_t index = 0;
         exec(f, "SAVEPOINT tamper");
         enum sj_ledger_problem want = mutate(f, &index);
-        assert_int_equal(sj_ledger_verify(f->store, &opts, &rep, &err), 0);
+        assert_int_equal(sj_ledger_verify(f->w.store, &opts, &rep, &err), 0);
         if (rep.is_ok || rep.problem != want || !rep.has_index || rep.index != index)
             fail_msg("round %d: want %s at %" PRIu64 ", got %s at %" PRIu64 ": %s", round,
                      sj_ledger_problem_name(want), index, sj_ledger_problem_name(rep.problem),

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "shujian/model.h"
+#include "test_util.h"
 
 /* The base of the broken models. Line numbers matter: the cases below point into it. */
 static const char base[] =
@@ -296,12 +297,8 @@ static void test_docs_example(void **state)
     assert_string_equal(m->lead.title, "{party}涉税案件（{cause}，涉案{amount}）未见移送");
     sj_model_free(m);
     /* The docs' copy is the same text. */
-    FILE *f = fopen(SJ_SOURCE_ROOT "/docs/MODELS.md", "rb");
-    assert_non_null(f);
-    static char doc[65536];
-    size_t n = fread(doc, 1, sizeof doc - 1, f);
-    fclose(f);
-    doc[n] = '\0';
+    size_t n;
+    char *doc = tu_read_file(SJ_SOURCE_ROOT "/docs/MODELS.md", &n);
     const char *start = strstr(doc, "```yaml\nid: tax-not-transferred");
     assert_non_null(start);
     start += strlen("```yaml\n");
@@ -311,6 +308,7 @@ static void test_docs_example(void **state)
         dump(&d);
     assert_int_equal(rc, 0);
     sj_model_free(m);
+    free(doc);
 }
 
 /* ---- Broken models: one problem each ----------------------------------------------------- */
@@ -616,16 +614,6 @@ static void test_empty_files(void **state)
 
 static char tmp_root[64];
 
-static void write_text(const char *dir, const char *name, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* The base model with another id, version and maybe a use-model step. */
 static char *variant(const char *id, const char *version, const char *uses)
 {
@@ -645,19 +633,18 @@ static char *variant(const char *id, const char *version, const char *uses)
 
 static int setup_toolbox(void **state)
 {
-    snprintf(tmp_root, sizeof tmp_root, "/tmp/sj-test-model-XXXXXX");
-    if (!mkdtemp(tmp_root))
+    if (tu_temp_dir(tmp_root, sizeof tmp_root, "sj-test-model") != 0)
         return -1;
     char dir[128];
     snprintf(dir, sizeof dir, "%s/builtin", tmp_root);
     mkdir(dir, 0755);
     char *a = variant("model-a", "1.0.0", NULL), *b = variant("model-b", "1.0.0", "model-a");
     char *c = variant("model-c", "1.0.0", "no-such-model");
-    write_text(dir, "a.yaml", a);
-    write_text(dir, "b.yml", b);
-    write_text(dir, "c.yaml", c);
-    write_text(dir, "broken.yaml", "id: [\n");
-    write_text(dir, "notes.txt", "not a model");
+    tu_write_text(dir, "a.yaml", a);
+    tu_write_text(dir, "b.yml", b);
+    tu_write_text(dir, "c.yaml", c);
+    tu_write_text(dir, "broken.yaml", "id: [\n");
+    tu_write_text(dir, "notes.txt", "not a model");
     free(a);
     free(b);
     free(c);
@@ -667,10 +654,9 @@ static int setup_toolbox(void **state)
 
 static int teardown_toolbox(void **state)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
+    tu_remove_tree(tmp_root);
     unsetenv("SHUJIAN_MODELS");
-    return system(cmd) == 0 ? 0 : -1;
+    return 0;
 }
 
 static bool has_problem(const struct sj_toolbox *tb, const char *part1, const char *part2)
@@ -712,9 +698,9 @@ static void test_toolbox_workspace(void **state)
     mkdir(models, 0755);
     char *a2 = variant("model-a", "2.0.0", NULL), *d = variant("model-d", "1.0.0", "model-e");
     char *e = variant("model-e", "1.0.0", "model-d");
-    write_text(models, "mine.yaml", a2);
-    write_text(models, "d.yaml", d);
-    write_text(models, "e.yaml", e);
+    tu_write_text(models, "mine.yaml", a2);
+    tu_write_text(models, "d.yaml", d);
+    tu_write_text(models, "e.yaml", e);
     free(a2);
     free(d);
     free(e);
@@ -740,23 +726,20 @@ static void test_toolbox_add(void **state)
     struct sj_err err;
     sj_err_clear(&err);
     /* Invalid: refused with its problems, nothing written. */
-    write_text(tmp_root, "new.yaml", "id: model-new\nname: 新\n");
+    tu_write_text(tmp_root, "new.yaml", "id: model-new\nname: 新\n");
     assert_int_equal(sj_toolbox_add(ws, src, &d, &err), SJ_EFORMAT);
     assert_true(d.count >= 5);
     sj_model_diags_release(&d);
     assert_int_not_equal(access(target, F_OK), 0);
     /* Valid: copied byte for byte under its id. */
     char *text = variant("model-new", "1.2.3", NULL);
-    write_text(tmp_root, "new.yaml", text);
+    tu_write_text(tmp_root, "new.yaml", text);
     assert_int_equal(sj_toolbox_add(ws, src, &d, &err), 0);
     assert_int_equal(d.count, 0);
-    FILE *f = fopen(target, "rb");
-    assert_non_null(f);
-    static char copy[8192];
-    size_t n = fread(copy, 1, sizeof copy - 1, f);
-    fclose(f);
-    copy[n] = '\0';
+    size_t n;
+    char *copy = tu_read_file(target, &n);
     assert_string_equal(copy, text);
+    free(copy);
     free(text);
     struct sj_toolbox tb;
     assert_int_equal(sj_toolbox_load(ws, &tb, &err), 0);

@@ -15,17 +15,12 @@
 #include <cmocka.h>
 
 #include "shujian/norm.h"
-
-struct caseno_case {
-    const char *in;
-    const char *value; /* NULL when invalid */
-    const char *want;  /* parts "key=value;..." when valid, the exact reason when invalid */
-};
+#include "test_util.h"
 
 #define STD "（2023）粤1802民初1234号"
 #define STD_PARTS "year=2023;court=粤1802;type=民初;seq=1234"
 
-static const struct caseno_case cases[] = {
+static const struct tu_norm_case cases[] = {
     /* every bracket variant, full-width digits, spaces */
     {"（2023）粤1802民初1234号", STD, STD_PARTS},
     {"(2023)粤1802民初1234号", STD, STD_PARTS},
@@ -103,68 +98,21 @@ static const struct caseno_case cases[] = {
     {"\xff", NULL, "案号应以括号中的4位收案年度开头"},
 };
 
-static void check_parts(const char *in, const struct sj_norm_result *r, const char *spec)
-{
-    char buf[256];
-    int i = 0;
-    snprintf(buf, sizeof buf, "%s", spec);
-    for (char *save = NULL, *kv = strtok_r(buf, ";", &save); kv;
-         kv = strtok_r(NULL, ";", &save), i++) {
-        char *eq = strchr(kv, '=');
-        *eq = '\0';
-        if (i >= r->part_count || strcmp(r->parts[i].key, kv) != 0 ||
-            strcmp(r->parts[i].value, eq + 1) != 0)
-            fail_msg("%s: part %d should be %s=%s, got %s=%s", in, i, kv, eq + 1,
-                     i < r->part_count ? r->parts[i].key : "(none)",
-                     i < r->part_count ? r->parts[i].value : "");
-        bool is_number = strcmp(kv, "year") == 0 || strcmp(kv, "seq") == 0;
-        if (r->parts[i].is_number != is_number)
-            fail_msg("%s: part %s should%s be a number", in, kv, is_number ? "" : " not");
-    }
-    if (i != r->part_count)
-        fail_msg("%s: %d parts expected, got %d", in, i, r->part_count);
-}
+static const struct tu_norm_table caseno_norm = {
+    .kind = SJ_KIND_CASENO, .fn = sj_norm_caseno, .number_keys = ";year;seq;"};
 
 static void test_caseno_table(void **state)
 {
     (void)state;
-    struct sj_norm_result r;
     sj_norm_set_today(2026, 11, 27);
-    for (size_t i = 0; i < SJ_ARRAY_LEN(cases); i++) {
-        const struct caseno_case *c = &cases[i];
-        bool ok = sj_norm_caseno(sj_str_from_cstr(c->in), &r);
-        assert_int_equal(r.kind, SJ_KIND_CASENO);
-        assert_int_equal(ok, r.is_valid);
-        if (ok != (c->value != NULL))
-            fail_msg("%s: expected %s, got %s (%s)", c->in, c->value ? "valid" : "invalid",
-                     ok ? "valid" : "invalid", ok ? r.value : r.reason);
-        if (c->value) {
-            assert_string_equal(r.value, c->value);
-            assert_int_equal(r.value_len, strlen(c->value));
-            assert_string_equal(r.reason, "");
-            check_parts(c->in, &r, c->want);
-        } else {
-            if (strcmp(r.reason, c->want) != 0)
-                fail_msg("%s: reason should be %s, got %s", c->in, c->want, r.reason);
-            assert_string_equal(r.value, "");
-            assert_int_equal(r.part_count, 0);
-        }
-    }
+    tu_norm_run(&caseno_norm, cases, SJ_ARRAY_LEN(cases));
 }
 
 /* Long inputs, ASCII or not, are rejected without overrunning a buffer. */
 static void test_caseno_long_input(void **state)
 {
     (void)state;
-    struct sj_norm_result r;
-    static char big[4096];
-    memset(big, '(', sizeof big);
-    assert_false(sj_norm_caseno(sj_str_make(big, sizeof big), &r));
-    assert_string_equal(r.reason, "内容过长，不是案号");
-    for (size_t i = 0; i + 3 <= sizeof big; i += 3)
-        memcpy(big + i, "粤", 3);
-    assert_false(sj_norm_caseno(sj_str_make(big, sizeof big - 1), &r));
-    assert_string_equal(r.reason, "内容过长，不是案号");
+    tu_norm_long_input(&caseno_norm, '(', "内容过长，不是案号", "粤", "内容过长，不是案号");
 }
 
 /* The upper year bound follows "today". */

@@ -16,14 +16,9 @@
 #include <cmocka.h>
 
 #include "shujian/norm.h"
+#include "test_util.h"
 
-struct code_case {
-    const char *in;
-    const char *value; /* NULL when invalid */
-    const char *want;  /* parts "key=value;..." when valid, the exact reason when invalid */
-};
-
-static const struct code_case credit_cases[] = {
+static const struct tu_norm_case credit_cases[] = {
     {"91350100M000100Y43", "91350100M000100Y43",
      "authority=9;org_type=1;region_code=350100;org_code=M000100Y-4"},
     {"91350100m000100y43", "91350100M000100Y43",
@@ -51,7 +46,7 @@ static const struct code_case credit_cases[] = {
     {"代码91350100M000100Y43", NULL, "统一社会信用代码含有无效字符"},
 };
 
-static const struct code_case org_cases[] = {
+static const struct tu_norm_case org_cases[] = {
     {"12345678-8", "12345678-8", ""},
     {"123456788", "12345678-8", ""},
     {"60003734-1", "60003734-1", ""},
@@ -72,7 +67,7 @@ static const struct code_case org_cases[] = {
     {"12345678/8", NULL, "组织机构代码含有无效字符"},
 };
 
-static const struct code_case bank_cases[] = {
+static const struct tu_norm_case bank_cases[] = {
     {"6222021234567890128", "6222021234567890128", "length=19"},
     {"6222 0212 3456 7890 128", "6222021234567890128", "length=19"},
     {"6222-0212-3456-7890-128", "6222021234567890128", "length=19"},
@@ -89,71 +84,28 @@ static const struct code_case bank_cases[] = {
     {"6222_0212_3456_7890_128", NULL, "银行卡号含有无效字符"},
 };
 
-/* Checks that r's parts are exactly the "key=value;..." list spec, in order; "length"
- * is a JSON number, the others strings. */
-static void check_parts(const char *in, const struct sj_norm_result *r, const char *spec)
-{
-    char buf[256];
-    int i = 0;
-    snprintf(buf, sizeof buf, "%s", spec);
-    for (char *save = NULL, *kv = strtok_r(buf, ";", &save); kv;
-         kv = strtok_r(NULL, ";", &save), i++) {
-        char *eq = strchr(kv, '=');
-        *eq = '\0';
-        if (i >= r->part_count || strcmp(r->parts[i].key, kv) != 0 ||
-            strcmp(r->parts[i].value, eq + 1) != 0)
-            fail_msg("%s: part %d should be %s=%s, got %s=%s", in, i, kv, eq + 1,
-                     i < r->part_count ? r->parts[i].key : "(none)",
-                     i < r->part_count ? r->parts[i].value : "");
-        assert_int_equal(r->parts[i].is_number, strcmp(kv, "length") == 0);
-    }
-    if (i != r->part_count)
-        fail_msg("%s: %d parts expected, got %d", in, i, r->part_count);
-}
-
-static void run_table(const struct code_case *cases, size_t count, enum sj_kind kind,
-                      bool (*fn)(struct sj_str, struct sj_norm_result *))
-{
-    struct sj_norm_result r;
-    for (size_t i = 0; i < count; i++) {
-        const struct code_case *c = &cases[i];
-        bool ok = fn(sj_str_from_cstr(c->in), &r);
-        assert_int_equal(r.kind, kind);
-        assert_int_equal(ok, r.is_valid);
-        if (ok != (c->value != NULL))
-            fail_msg("%s: expected %s, got %s (%s)", c->in, c->value ? "valid" : "invalid",
-                     ok ? "valid" : "invalid", ok ? r.value : r.reason);
-        if (c->value) {
-            assert_string_equal(r.value, c->value);
-            assert_int_equal(r.value_len, strlen(c->value));
-            assert_string_equal(r.reason, "");
-            check_parts(c->in, &r, c->want);
-        } else {
-            if (strcmp(r.reason, c->want) != 0)
-                fail_msg("%s: reason should be %s, got %s", c->in, c->want, r.reason);
-            assert_string_equal(r.value, "");
-            assert_int_equal(r.part_count, 0);
-        }
-        assert_false(r.value_is_number);
-    }
-}
-
 static void test_creditcode_table(void **state)
 {
     (void)state;
-    run_table(credit_cases, SJ_ARRAY_LEN(credit_cases), SJ_KIND_CREDITCODE, sj_norm_creditcode);
+    static const struct tu_norm_table credit = {.kind = SJ_KIND_CREDITCODE,
+                                                .fn = sj_norm_creditcode};
+    tu_norm_run(&credit, credit_cases, SJ_ARRAY_LEN(credit_cases));
 }
 
 static void test_orgcode_table(void **state)
 {
     (void)state;
-    run_table(org_cases, SJ_ARRAY_LEN(org_cases), SJ_KIND_ORGCODE, sj_norm_orgcode);
+    static const struct tu_norm_table org = {.kind = SJ_KIND_ORGCODE, .fn = sj_norm_orgcode};
+    tu_norm_run(&org, org_cases, SJ_ARRAY_LEN(org_cases));
 }
 
+/* The length of a card number is a JSON number. */
 static void test_bankcard_table(void **state)
 {
     (void)state;
-    run_table(bank_cases, SJ_ARRAY_LEN(bank_cases), SJ_KIND_BANKCARD, sj_norm_bankcard);
+    static const struct tu_norm_table bank = {
+        .kind = SJ_KIND_BANKCARD, .fn = sj_norm_bankcard, .number_keys = ";length;"};
+    tu_norm_run(&bank, bank_cases, SJ_ARRAY_LEN(bank_cases));
 }
 
 /* Every single-character change of the check position of a valid credit code is caught

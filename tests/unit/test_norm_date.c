@@ -17,14 +17,9 @@
 #include <cmocka.h>
 
 #include "shujian/norm.h"
+#include "test_util.h"
 
-struct date_case {
-    const char *in;
-    const char *value; /* NULL when invalid */
-    const char *want;  /* the exact reason when invalid */
-};
-
-static const struct date_case date_cases[] = {
+static const struct tu_norm_case date_cases[] = {
     {"2023-01-02", "2023-01-02", NULL},
     {"2023/1/2", "2023-01-02", NULL},
     {"2023/01/02", "2023-01-02", NULL},
@@ -114,7 +109,7 @@ static const struct date_case date_cases[] = {
     {"2023-01-02\xe5", NULL, "无法识别的日期格式"},
 };
 
-static const struct date_case datetime_cases[] = {
+static const struct tu_norm_case datetime_cases[] = {
     {"2023-01-02", "2023-01-02 00:00:00", NULL},
     {"2023-01-02 12:30", "2023-01-02 12:30:00", NULL},
     {"2023-01-02 12:30:45", "2023-01-02 12:30:45", NULL},
@@ -204,47 +199,22 @@ static const struct date_case datetime_cases[] = {
     {"2023年1月2日十二", NULL, "无法识别的日期时间格式"},
 };
 
-static void check_table(const struct date_case *cases, size_t n, bool is_datetime)
-{
-    struct sj_norm_result r;
-    enum sj_kind kind = is_datetime ? SJ_KIND_DATETIME : SJ_KIND_DATE;
-    for (size_t i = 0; i < n; i++) {
-        const struct date_case *c = &cases[i];
-        bool ok = is_datetime ? sj_norm_datetime(sj_str_from_cstr(c->in), &r)
-                              : sj_norm_date(sj_str_from_cstr(c->in), &r);
-        assert_int_equal(r.kind, kind);
-        assert_int_equal(ok, r.is_valid);
-        if (ok != (c->value != NULL))
-            fail_msg("%s: expected %s, got %s (%s)", c->in, c->value ? c->value : c->want,
-                     ok ? "valid" : "invalid", ok ? r.value : r.reason);
-        if (c->value) {
-            if (strcmp(r.value, c->value) != 0)
-                fail_msg("%s: value should be %s, got %s", c->in, c->value, r.value);
-            assert_int_equal(r.value_len, strlen(c->value));
-            assert_string_equal(r.reason, "");
-            assert_int_equal(r.part_count, is_datetime ? 6 : 3);
-        } else {
-            if (strcmp(r.reason, c->want) != 0)
-                fail_msg("%s: reason should be %s, got %s", c->in, c->want, r.reason);
-            assert_string_equal(r.value, "");
-            assert_int_equal(r.value_len, 0);
-            assert_int_equal(r.part_count, 0);
-        }
-        assert_false(r.value_is_number);
-        assert_int_equal(r.number, 0);
-    }
-}
-
+/* Every valid date has the parts year, month and day (test_parts); a datetime also hour,
+ * minute and second. */
 static void test_date_table(void **state)
 {
     (void)state;
-    check_table(date_cases, SJ_ARRAY_LEN(date_cases), false);
+    static const struct tu_norm_table date = {
+        .kind = SJ_KIND_DATE, .fn = sj_norm_date, .part_count = 3};
+    tu_norm_run(&date, date_cases, SJ_ARRAY_LEN(date_cases));
 }
 
 static void test_datetime_table(void **state)
 {
     (void)state;
-    check_table(datetime_cases, SJ_ARRAY_LEN(datetime_cases), true);
+    static const struct tu_norm_table datetime = {
+        .kind = SJ_KIND_DATETIME, .fn = sj_norm_datetime, .part_count = 6};
+    tu_norm_run(&datetime, datetime_cases, SJ_ARRAY_LEN(datetime_cases));
 }
 
 static void expect_part(const struct sj_norm_result *r, int i, const char *key, const char *value)

@@ -18,14 +18,9 @@
 #include <cmocka.h>
 
 #include "shujian/norm.h"
+#include "test_util.h"
 
-struct idcard_case {
-    const char *in;
-    const char *value; /* NULL when invalid */
-    const char *want;  /* parts "key=value;..." when valid, the exact reason when invalid */
-};
-
-static const struct idcard_case cases[] = {
+static const struct tu_norm_case cases[] = {
     /* the example of norm.h */
     {"11010519491231002X", "11010519491231002X",
      "birth=1949-12-31;sex=F;region_code=110105;region_name=北京市朝阳区"},
@@ -101,27 +96,6 @@ static const struct idcard_case cases[] = {
     {"\xff\xfe", NULL, "含有无效字符"},
 };
 
-/* Checks that r's parts are exactly the "key=value;..." list spec, in order. */
-static void check_parts(const char *in, const struct sj_norm_result *r, const char *spec)
-{
-    char buf[512];
-    int i = 0;
-    snprintf(buf, sizeof buf, "%s", spec);
-    for (char *save = NULL, *kv = strtok_r(buf, ";", &save); kv;
-         kv = strtok_r(NULL, ";", &save), i++) {
-        char *eq = strchr(kv, '=');
-        *eq = '\0';
-        if (i >= r->part_count || strcmp(r->parts[i].key, kv) != 0 ||
-            strcmp(r->parts[i].value, eq + 1) != 0)
-            fail_msg("%s: part %d should be %s=%s, got %s=%s", in, i, kv, eq + 1,
-                     i < r->part_count ? r->parts[i].key : "(none)",
-                     i < r->part_count ? r->parts[i].value : "");
-        assert_false(r->parts[i].is_number);
-    }
-    if (i != r->part_count)
-        fail_msg("%s: %d parts expected, got %d", in, i, r->part_count);
-}
-
 static int fix_today(void **state)
 {
     (void)state;
@@ -132,29 +106,8 @@ static int fix_today(void **state)
 static void test_idcard_table(void **state)
 {
     (void)state;
-    struct sj_norm_result r;
-    for (size_t i = 0; i < SJ_ARRAY_LEN(cases); i++) {
-        const struct idcard_case *c = &cases[i];
-        bool ok = sj_norm_idcard(sj_str_from_cstr(c->in), &r);
-        assert_int_equal(r.kind, SJ_KIND_IDCARD);
-        assert_int_equal(ok, r.is_valid);
-        if (ok != (c->value != NULL))
-            fail_msg("%s: expected %s, got %s (%s)", c->in, c->value ? "valid" : "invalid",
-                     ok ? "valid" : "invalid", ok ? r.value : r.reason);
-        if (c->value) {
-            assert_string_equal(r.value, c->value);
-            assert_int_equal(r.value_len, 18);
-            assert_string_equal(r.reason, "");
-            check_parts(c->in, &r, c->want);
-        } else {
-            if (strcmp(r.reason, c->want) != 0)
-                fail_msg("%s: reason should be %s, got %s", c->in, c->want, r.reason);
-            assert_string_equal(r.value, "");
-            assert_int_equal(r.part_count, 0);
-        }
-        assert_false(r.value_is_number);
-        assert_int_equal(r.number, 0);
-    }
+    static const struct tu_norm_table idcard = {.kind = SJ_KIND_IDCARD, .fn = sj_norm_idcard};
+    tu_norm_run(&idcard, cases, SJ_ARRAY_LEN(cases));
 }
 
 /* The input is a view, not a C string: bytes past len must not be read or matter. */

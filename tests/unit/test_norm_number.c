@@ -15,14 +15,9 @@
 #include <cmocka.h>
 
 #include "shujian/norm.h"
+#include "test_util.h"
 
-struct number_case {
-    const char *in;
-    const char *value; /* NULL when invalid */
-    const char *want;  /* the exact reason when invalid */
-};
-
-static const struct number_case number_cases[] = {
+static const struct tu_norm_case number_cases[] = {
     {"0", "0", NULL},
     {"-0.0", "0", NULL},
     {"+3", "3", NULL},
@@ -61,7 +56,7 @@ static const struct number_case number_cases[] = {
     {"1E-300", NULL, "数值位数过多"},
 };
 
-static const struct number_case integer_cases[] = {
+static const struct tu_norm_case integer_cases[] = {
     {"12", "12", NULL},
     {"-12", "-12", NULL},
     {"12.00", "12", NULL},
@@ -84,50 +79,39 @@ static const struct number_case integer_cases[] = {
     {"1,23", NULL, "千分位分隔符位置不对"},
 };
 
-static void check_table(const struct number_case *cases, size_t n, bool is_integer)
+/* A valid number is a JSON number without parts; out->number holds an integer's value and
+ * stays 0 for a decimal number. */
+static void check_integer_number(const struct tu_norm_case *c, const struct sj_norm_result *r)
 {
-    struct sj_norm_result r;
-    for (size_t i = 0; i < n; i++) {
-        const struct number_case *c = &cases[i];
-        struct sj_str in = sj_str_from_cstr(c->in);
-        bool ok = is_integer ? sj_norm_integer(in, &r) : sj_norm_number(in, &r);
-        assert_int_equal(r.kind, is_integer ? SJ_KIND_INTEGER : SJ_KIND_NUMBER);
-        assert_int_equal(ok, r.is_valid);
-        if (ok != (c->value != NULL))
-            fail_msg("%s: expected %s, got %s", c->in, c->value ? c->value : c->want,
-                     ok ? r.value : r.reason);
-        if (!c->value) {
-            if (strcmp(r.reason, c->want) != 0)
-                fail_msg("%s: reason should be %s, got %s", c->in, c->want, r.reason);
-            assert_string_equal(r.value, "");
-            assert_int_equal(r.number, 0);
-            continue;
-        }
-        if (strcmp(r.value, c->value) != 0)
-            fail_msg("%s: value should be %s, got %s", c->in, c->value, r.value);
-        assert_int_equal(r.value_len, strlen(c->value));
-        assert_true(r.value_is_number);
-        assert_int_equal(r.part_count, 0);
-        if (is_integer) {
-            char buf[32];
-            snprintf(buf, sizeof buf, "%lld", (long long)r.number);
-            assert_string_equal(buf, c->value);
-        } else {
-            assert_int_equal(r.number, 0);
-        }
-    }
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", (long long)r->number);
+    assert_string_equal(buf, c->value);
+}
+
+static void check_no_number(const struct tu_norm_case *c, const struct sj_norm_result *r)
+{
+    (void)c;
+    assert_int_equal(r->number, 0);
 }
 
 static void test_number_table(void **state)
 {
     (void)state;
-    check_table(number_cases, SJ_ARRAY_LEN(number_cases), false);
+    static const struct tu_norm_table number = {.kind = SJ_KIND_NUMBER,
+                                                .fn = sj_norm_number,
+                                                .value_is_number = true,
+                                                .check_row = check_no_number};
+    tu_norm_run(&number, number_cases, SJ_ARRAY_LEN(number_cases));
 }
 
 static void test_integer_table(void **state)
 {
     (void)state;
-    check_table(integer_cases, SJ_ARRAY_LEN(integer_cases), true);
+    static const struct tu_norm_table integer = {.kind = SJ_KIND_INTEGER,
+                                                 .fn = sj_norm_integer,
+                                                 .value_is_number = true,
+                                                 .check_row = check_integer_number};
+    tu_norm_run(&integer, integer_cases, SJ_ARRAY_LEN(integer_cases));
 }
 
 /* Scaling by powers of ten moves the point and never changes the digits; the canonical

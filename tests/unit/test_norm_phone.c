@@ -15,14 +15,9 @@
 #include <cmocka.h>
 
 #include "shujian/norm.h"
+#include "test_util.h"
 
-struct phone_case {
-    const char *in;
-    const char *value; /* NULL when invalid */
-    const char *want;  /* parts "key=value;..." when valid, the exact reason when invalid */
-};
-
-static const struct phone_case cases[] = {
+static const struct tu_norm_case cases[] = {
     /* mobiles */
     {"13800138000", "13800138000", "type=mobile"},
     {"138 0013 8000", "13800138000", "type=mobile"},
@@ -103,51 +98,12 @@ static const struct phone_case cases[] = {
     {"\xff\xfe", NULL, "无法识别的电话号码"},
 };
 
-/* Checks that r's parts are exactly the "key=value;..." list spec, in order. */
-static void check_parts(const char *in, const struct sj_norm_result *r, const char *spec)
-{
-    char buf[256];
-    int i = 0;
-    snprintf(buf, sizeof buf, "%s", spec);
-    for (char *save = NULL, *kv = strtok_r(buf, ";", &save); kv;
-         kv = strtok_r(NULL, ";", &save), i++) {
-        char *eq = strchr(kv, '=');
-        *eq = '\0';
-        if (i >= r->part_count || strcmp(r->parts[i].key, kv) != 0 ||
-            strcmp(r->parts[i].value, eq + 1) != 0)
-            fail_msg("%s: part %d should be %s=%s, got %s=%s", in, i, kv, eq + 1,
-                     i < r->part_count ? r->parts[i].key : "(none)",
-                     i < r->part_count ? r->parts[i].value : "");
-    }
-    if (i != r->part_count)
-        fail_msg("%s: %d parts expected, got %d", in, i, r->part_count);
-}
+static const struct tu_norm_table phone_norm = {.kind = SJ_KIND_PHONE, .fn = sj_norm_phone};
 
 static void test_phone_table(void **state)
 {
     (void)state;
-    struct sj_norm_result r;
-    for (size_t i = 0; i < SJ_ARRAY_LEN(cases); i++) {
-        const struct phone_case *c = &cases[i];
-        bool ok = sj_norm_phone(sj_str_from_cstr(c->in), &r);
-        assert_int_equal(r.kind, SJ_KIND_PHONE);
-        assert_int_equal(ok, r.is_valid);
-        if (ok != (c->value != NULL))
-            fail_msg("%s: expected %s, got %s (%s)", c->in, c->value ? "valid" : "invalid",
-                     ok ? "valid" : "invalid", ok ? r.value : r.reason);
-        if (c->value) {
-            assert_string_equal(r.value, c->value);
-            assert_int_equal(r.value_len, strlen(c->value));
-            assert_string_equal(r.reason, "");
-            check_parts(c->in, &r, c->want);
-        } else {
-            if (strcmp(r.reason, c->want) != 0)
-                fail_msg("%s: reason should be %s, got %s", c->in, c->want, r.reason);
-            assert_string_equal(r.value, "");
-            assert_int_equal(r.part_count, 0);
-        }
-        assert_false(r.value_is_number);
-    }
+    tu_norm_run(&phone_norm, cases, SJ_ARRAY_LEN(cases));
 }
 
 /* The input is a view, not a C string: bytes past len must not be read or matter. */
@@ -161,13 +117,7 @@ static void test_phone_view_not_terminated(void **state)
     assert_false(sj_norm_phone(sj_str_make(text, 10), &r));
     assert_string_equal(r.reason, "手机号应为11位，实际为10位");
     assert_false(sj_norm_phone(sj_str_make(NULL, 0), &r));
-    static char big[4096];
-    memset(big, '1', sizeof big);
-    assert_false(sj_norm_phone(sj_str_make(big, sizeof big), &r));
-    for (size_t i = 0; i + 3 <= sizeof big; i += 3)
-        memcpy(big + i, "１", 3);
-    assert_false(sj_norm_phone(sj_str_make(big, sizeof big - 1), &r));
-    assert_string_equal(r.reason, "内容过长，不是电话号码");
+    tu_norm_long_input(&phone_norm, '1', NULL, "１", "内容过长，不是电话号码");
 }
 
 /* Every allocated mobile block is accepted and every other 1xx block rejected. */

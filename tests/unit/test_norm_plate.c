@@ -14,16 +14,11 @@
 #include <cmocka.h>
 
 #include "shujian/norm.h"
-
-struct plate_case {
-    const char *in;
-    const char *value; /* NULL when invalid */
-    const char *want;  /* parts "key=value;..." when valid, the exact reason when invalid */
-};
+#include "test_util.h"
 
 #define STD_PARTS "province=粤;type=standard"
 
-static const struct plate_case cases[] = {
+static const struct tu_norm_case cases[] = {
     {"粤A12345", "粤A12345", STD_PARTS},
     {"粤A·12345", "粤A12345", STD_PARTS},
     {"粤a 12345", "粤A12345", STD_PARTS},
@@ -82,49 +77,12 @@ static const struct plate_case cases[] = {
      NULL, "无法识别的车牌号"},
 };
 
-static void check_parts(const char *in, const struct sj_norm_result *r, const char *spec)
-{
-    char buf[256];
-    int i = 0;
-    snprintf(buf, sizeof buf, "%s", spec);
-    for (char *save = NULL, *kv = strtok_r(buf, ";", &save); kv;
-         kv = strtok_r(NULL, ";", &save), i++) {
-        char *eq = strchr(kv, '=');
-        *eq = '\0';
-        if (i >= r->part_count || strcmp(r->parts[i].key, kv) != 0 ||
-            strcmp(r->parts[i].value, eq + 1) != 0)
-            fail_msg("%s: part %d should be %s=%s, got %s=%s", in, i, kv, eq + 1,
-                     i < r->part_count ? r->parts[i].key : "(none)",
-                     i < r->part_count ? r->parts[i].value : "");
-    }
-    if (i != r->part_count)
-        fail_msg("%s: %d parts expected, got %d", in, i, r->part_count);
-}
+static const struct tu_norm_table plate_norm = {.kind = SJ_KIND_PLATE, .fn = sj_norm_plate};
 
 static void test_plate_table(void **state)
 {
     (void)state;
-    struct sj_norm_result r;
-    for (size_t i = 0; i < SJ_ARRAY_LEN(cases); i++) {
-        const struct plate_case *c = &cases[i];
-        bool ok = sj_norm_plate(sj_str_from_cstr(c->in), &r);
-        assert_int_equal(r.kind, SJ_KIND_PLATE);
-        assert_int_equal(ok, r.is_valid);
-        if (ok != (c->value != NULL))
-            fail_msg("%s: expected %s, got %s (%s)", c->in, c->value ? "valid" : "invalid",
-                     ok ? "valid" : "invalid", ok ? r.value : r.reason);
-        if (c->value) {
-            assert_string_equal(r.value, c->value);
-            assert_int_equal(r.value_len, strlen(c->value));
-            assert_string_equal(r.reason, "");
-            check_parts(c->in, &r, c->want);
-        } else {
-            if (strcmp(r.reason, c->want) != 0)
-                fail_msg("%s: reason should be %s, got %s", c->in, c->want, r.reason);
-            assert_string_equal(r.value, "");
-            assert_int_equal(r.part_count, 0);
-        }
-    }
+    tu_norm_run(&plate_norm, cases, SJ_ARRAY_LEN(cases));
 }
 
 /* Every province abbreviation is accepted in first place. */
@@ -147,15 +105,7 @@ static void test_plate_provinces(void **state)
 static void test_plate_long_input(void **state)
 {
     (void)state;
-    struct sj_norm_result r;
-    static char big[4096];
-    memset(big, 'A', sizeof big);
-    assert_false(sj_norm_plate(sj_str_make(big, sizeof big), &r));
-    assert_string_equal(r.reason, "无法识别的车牌号");
-    for (size_t i = 0; i + 3 <= sizeof big; i += 3)
-        memcpy(big + i, "粤", 3);
-    assert_false(sj_norm_plate(sj_str_make(big, sizeof big - 1), &r));
-    assert_string_equal(r.reason, "内容过长，不是车牌号");
+    tu_norm_long_input(&plate_norm, 'A', "无法识别的车牌号", "粤", "内容过长，不是车牌号");
 }
 
 int main(void)

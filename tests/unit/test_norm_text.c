@@ -13,14 +13,9 @@
 #include <cmocka.h>
 
 #include "shujian/norm.h"
+#include "test_util.h"
 
-struct text_case {
-    const char *in;
-    const char *value; /* NULL when invalid */
-    const char *reason;
-};
-
-static const struct text_case cases[] = {
+static const struct tu_norm_case cases[] = {
     {"abc", "abc", ""},
     {"  a b  ", "a b", ""},
     {"\t\r\nabc\n", "abc", ""},
@@ -40,21 +35,8 @@ static const struct text_case cases[] = {
 static void test_text_table(void **state)
 {
     (void)state;
-    struct sj_norm_result r;
-    for (size_t i = 0; i < SJ_ARRAY_LEN(cases); i++) {
-        const struct text_case *c = &cases[i];
-        bool ok = sj_norm_text(sj_str_from_cstr(c->in), &r);
-        assert_int_equal(r.kind, SJ_KIND_TEXT);
-        assert_int_equal(ok, r.is_valid);
-        if (ok != (c->value != NULL))
-            fail_msg("%s: expected %s, got %s", c->in, c->value ? "valid" : "invalid",
-                     ok ? r.value : r.reason);
-        if (c->value && strcmp(r.value, c->value) != 0)
-            fail_msg("%s: value should be %s, got %s", c->in, c->value, r.value);
-        assert_string_equal(r.reason, c->reason);
-        assert_int_equal(r.value_len, strlen(r.value));
-        assert_int_equal(r.part_count, 0);
-    }
+    static const struct tu_norm_table text = {.kind = SJ_KIND_TEXT, .fn = sj_norm_text};
+    tu_norm_run(&text, cases, SJ_ARRAY_LEN(cases));
 }
 
 /* 255 bytes fit; 256 do not, ASCII or not; trailing space does not count. */

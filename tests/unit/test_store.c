@@ -5,7 +5,6 @@
  * appending; column mismatches; dropping; and reject counts that add up. The database is
  * also inspected directly with sqlite3 where the API cannot see (tables, indexes, pragmas).
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,58 +19,22 @@
 #include <sqlite3.h>
 
 #include "shujian/store.h"
+#include "test_util.h"
 
-/* ---- Fixture: a temporary directory and helpers ------------------------------------------ */
-
-struct fixture {
-    char dir[256]; /* the temporary directory (removed afterwards) */
-    char ws[300];  /* the workspace inside it */
-    struct sj_store *store;
-};
-
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char path[600];
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(path);
-        else
-            unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
+/* ---- Fixture: a temporary directory in which each test opens the workspace itself -------- */
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/sj-store-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->ws, sizeof f->ws, "%s/ws", f->dir);
-    *state = f;
-    return 0;
+    *state = tu_workspace_new("sj-store", false);
+    return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-    sj_store_close(f->store);
-    remove_tree(f->dir);
-    free(f);
-    return 0;
+    return tu_workspace_teardown(state);
 }
 
-static struct sj_store *open_ws(struct fixture *f)
+static struct sj_store *open_ws(struct tu_workspace *f)
 {
     struct sj_err err;
     sj_err_clear(&err);
@@ -82,7 +45,7 @@ static struct sj_store *open_ws(struct fixture *f)
 }
 
 /* Opens the workspace database directly for inspection. */
-static sqlite3 *raw_db(struct fixture *f)
+static sqlite3 *raw_db(struct tu_workspace *f)
 {
     char path[400];
     sqlite3 *db = NULL;
@@ -218,7 +181,7 @@ static int64_t dataset_rows(struct sj_store *store, const char *name)
 
 static void test_open_missing(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     struct sj_err err;
     sj_err_clear(&err);
     struct sj_store *store = (struct sj_store *)1;
@@ -231,7 +194,7 @@ static void test_open_missing(void **state)
 
 static void test_create_migrate_reopen(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     struct sj_store *store = open_ws(f);
     assert_true(sj_store_schema_version(store) >= 1);
     assert_string_equal(sj_store_dir(store), f->ws);
@@ -264,7 +227,7 @@ static void test_create_migrate_reopen(void **state)
 
 static void test_newer_schema_refused(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     sj_store_close(open_ws(f));
     f->store = NULL;
     sqlite3 *db = raw_db(f);
@@ -279,7 +242,7 @@ static void test_newer_schema_refused(void **state)
 
 static void test_empty_file_is_migrated(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     char path[400];
     assert_int_equal(mkdir(f->ws, 0700), 0);
     snprintf(path, sizeof path, "%s/%s", f->ws, SJ_WORKSPACE_DB);
@@ -320,7 +283,7 @@ static void test_default_dir(void **state)
 
 static void test_import_read_back(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     struct sj_store *store = open_ws(f);
     struct sj_import_counts c;
     int64_t run = import_people(store, "人员", "people.csv", SHA_A, false, &c);
@@ -369,7 +332,7 @@ static void test_import_read_back(void **state)
 
 static void test_paging(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     struct sj_store *store = open_ws(f);
     import_people(store, "人员", "a.csv", SHA_A, false, NULL);
     import_people(store, "人员", "b.csv", SHA_B, false, NULL);
@@ -393,7 +356,7 @@ static void test_paging(void **state)
 
 static void test_indexes_on_key_columns(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     struct sj_store *store = open_ws(f);
     import_people(store, "人员", "a.csv", SHA_A, false, NULL);
     sqlite3 *db = raw_db(f);
@@ -412,7 +375,7 @@ static void test_indexes_on_key_columns(void **state)
 
 static void test_duplicate_changes_nothing(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     struct sj_store *store = open_ws(f);
     int64_t run = import_people(store, "人员", "a.csv", SHA_A, true, NULL);
 
@@ -446,7 +409,7 @@ static void test_duplicate_changes_nothing(void **state)
 
 static void test_abort_leaves_nothing(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     struct sj_store *store = open_ws(f);
     struct sj_import *imp = NULL;
     struct sj_import_source src = source("a.csv", SHA_A, "");
@@ -484,7 +447,7 @@ static void test_abort_leaves_nothing(void **state)
 
 static void test_append_matching(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     struct sj_store *store = open_ws(f);
     int64_t run1 = import_people(store, "人员", "a.csv", SHA_A, true, NULL);
     int64_t run2 = import_people(store, "人员", "b.csv", SHA_B, false, NULL);
@@ -570,7 +533,7 @@ static const struct mismatch_case mismatch_cases[] = {
 
 static void test_append_mismatch(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     struct sj_store *store = open_ws(f);
     import_people(store, "人员", "a.csv", SHA_A, false, NULL);
     for (size_t i = 0; i < SJ_ARRAY_LEN(mismatch_cases); i++) {
@@ -599,7 +562,7 @@ static void test_append_mismatch(void **state)
 
 static void test_drop(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     struct sj_store *store = open_ws(f);
     import_people(store, "人员", "a.csv", SHA_A, true, NULL);
     import_people(store, "其他", "a.csv", SHA_A, true, NULL);
@@ -627,7 +590,7 @@ static void test_drop(void **state)
 
 static void test_reject_counts_add_up(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     struct sj_store *store = open_ws(f);
     struct sj_import_counts c1, c2;
     import_people(store, "人员", "a.csv", SHA_A, true, &c1);
@@ -676,7 +639,7 @@ static void test_reject_counts_add_up(void **state)
 
 static void test_list_ordered_by_name(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     struct sj_store *store = open_ws(f);
     import_people(store, "b", "a.csv", SHA_A, false, NULL);
     import_people(store, "a", "a.csv", SHA_A, false, NULL);
@@ -696,7 +659,7 @@ static void test_list_ordered_by_name(void **state)
 
 static void test_begin_rejects_bad_input(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     struct sj_store *store = open_ws(f);
     struct sj_import_source src = source("a.csv", SHA_A, "");
     struct sj_import_source no_sha = source("a.csv", NULL, "");
@@ -735,7 +698,7 @@ static void test_begin_rejects_bad_input(void **state)
 /* A second connection sees nothing of an import until it commits. */
 static void test_import_isolated_until_commit(void **state)
 {
-    struct fixture *f = *state;
+    struct tu_workspace *f = *state;
     struct sj_store *store = open_ws(f);
     struct sj_store *other = NULL;
     assert_int_equal(sj_store_open(f->ws, false, &other, NULL), 0);
