@@ -8,7 +8,8 @@
  * Input: byte 0 is a set of flags (1 send the session cookie, 2 send the CSRF token, 4 send
  * Content-Type: application/json, 8 pretend TLS); then "METHOD PATH[?QUERY]" up to the
  * first newline; the rest is the body. Invariants checked on every answer: a status in
- * 200..599; a body that is JSON; and every 4xx/5xx answer is {"code", "message"} strings.
+ * 200..599; a body that is JSON (unless a success says it is a file, as the XLSX export
+ * does); and every 4xx/5xx answer is {"code", "message"} strings.
  */
 #include <dirent.h>
 #include <jansson.h>
@@ -131,11 +132,21 @@ static size_t split_query(char *query, struct sj_http_kv *kv)
     return n;
 }
 
+/* Whether the answer says it is JSON (a 200 may be a file, e.g. the XLSX export). */
+static bool is_json_answer(const struct sj_http_response *resp)
+{
+    for (size_t i = 0; i < resp->header_count; i++) {
+        if (strcmp(resp->headers[i].key, "Content-Type") == 0)
+            return strncmp(resp->headers[i].value, "application/json", 16) == 0;
+    }
+    return false;
+}
+
 static void check_answer(const struct sj_http_response *resp)
 {
     if (resp->status < 200 || resp->status > 599)
         abort();
-    if (!resp->body)
+    if (!resp->body || (resp->status < 400 && !is_json_answer(resp)))
         return;
     json_t *doc = json_loadb(resp->body, resp->body_len, 0, NULL);
     if (!doc)

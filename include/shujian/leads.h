@@ -209,6 +209,12 @@ struct sj_lead_change {
  * outcome or an outcome without case; messages in Chinese), SJ_EDB. */
 int sj_lead_set_status(struct sj_store *store, const char *id, const struct sj_lead_change *change,
                        struct sj_err *err);
+/* The same inside a transaction the caller holds (as a savepoint of it), so that the change
+ * commits or rolls back with whatever else that transaction does: the server's writer
+ * records the change in the ledger in the same transaction. On error only the change is
+ * rolled back. SJ_EINVAL also when no transaction is open (or an import holds it). */
+int sj_lead_set_status_within(struct sj_store *store, const char *id,
+                              const struct sj_lead_change *change, struct sj_err *err);
 
 /* ---- Statistics ------------------------------------------------------------------------- */
 

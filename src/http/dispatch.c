@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "http/http_int.h"
+#include "http/platform_int.h"
 
 /* ---- The application and its pool ------------------------------------------------------------ */
 
@@ -32,6 +33,8 @@ int sj_http_app_new(const struct sj_http_app_options *options, struct sj_http_ap
     pthread_cond_init(&app->is_free, NULL);
     for (unsigned i = 0; i < app->store_count && rc == 0; i++)
         rc = sj_store_open(options->workspace, true, &app->stores[i], err);
+    if (rc == 0)
+        rc = sj_http_platform_new(options->workspace, &app->platform, err);
     if (rc < 0) {
         sj_http_app_free(app);
         app = NULL;
@@ -44,6 +47,7 @@ void sj_http_app_free(struct sj_http_app *app)
 {
     if (!app)
         return;
+    sj_http_platform_free(app->platform); /* its threads finish before the stores close */
     for (unsigned i = 0; i < app->store_count; i++) {
         sj_ledger_close(app->ledgers[i]); /* it borrows the store */
         sj_store_close(app->stores[i]);
@@ -103,6 +107,8 @@ static int parse_body(struct sj_http_ctx *ctx)
     struct sj_str body = ctx->req->body;
     if (sj_str_trim(body).len == 0)
         return 0;
+    if (sj_http_route_is_raw(ctx->route) && !is_json_type(sj_http_header(ctx, "Content-Type")))
+        return 0; /* an upload: the handler reads the body as sent */
     if (!is_json_type(sj_http_header(ctx, "Content-Type")))
         return sj_http_error(ctx, 415, "UNSUPPORTED_MEDIA_TYPE",
                              "请求体须为 JSON，Content-Type 应为 application/json");
@@ -155,11 +161,16 @@ static void finish(struct sj_http_ctx *ctx, struct sj_http_response *resp)
         sj_http_error(ctx, 500, "INTERNAL", "服务器内部错误，请联系管理员查看日志");
     mask_reply(ctx);
     resp->status = ctx->status;
-    if (ctx->reply) {
+    if (ctx->raw_reply) { /* bytes the handler masked itself (platform_int.h) */
+        resp->body = ctx->raw_reply;
+        resp->body_len = ctx->raw_reply_len;
+        ctx->raw_reply = NULL;
+    } else if (ctx->reply) {
         resp->body = json_dumps(ctx->reply, JSON_COMPACT);
         resp->body_len = resp->body ? strlen(resp->body) : 0;
     }
-    put_header(resp, "Content-Type", "application/json; charset=utf-8");
+    put_header(resp, "Content-Type",
+               ctx->raw_type ? ctx->raw_type : "application/json; charset=utf-8");
     put_header(resp, "Cache-Control", "no-store");
     put_header(resp, "X-Content-Type-Options", "nosniff");
     put_header(resp, "X-Frame-Options", "DENY");
@@ -240,6 +251,7 @@ void sj_http_handle(struct sj_http_app *app, const struct sj_http_request *req,
     give_store(&ctx);
     json_decref(ctx.body);
     json_decref(ctx.reply);
+    free(ctx.raw_reply);
     sj_session_release(&ctx.session);
     sj_arena_release(&ctx.arena);
 }

@@ -22,6 +22,7 @@ struct sj_http_app {
     bool *is_busy;
     unsigned store_count;
     atomic_bool is_stopping; /* set on shutdown: answers say Connection: close */
+    struct sj_http_platform *platform; /* writer and jobs of the platform API (platform_int.h) */
 };
 
 struct sj_http_ctx {
@@ -44,6 +45,9 @@ struct sj_http_ctx {
     bool has_reply;
     int status;
     json_t *reply;
+    char *raw_reply; /* instead of reply: bytes of raw_type (sj_http_reply_bytes), malloc */
+    size_t raw_reply_len;
+    const char *raw_type;
     size_t header_count;
     struct sj_http_kv headers[SJ_HTTP_REPLY_HEADERS_MAX];
 };
@@ -62,6 +66,12 @@ extern const struct sj_http_resource sj_http_api_health;
 extern const struct sj_http_resource sj_http_api_auth;
 extern const struct sj_http_resource sj_http_api_users;
 extern const struct sj_http_resource sj_http_api_offices;
+extern const struct sj_http_resource sj_http_api_datasets;
+extern const struct sj_http_resource sj_http_api_models;
+extern const struct sj_http_resource sj_http_api_leads;
+extern const struct sj_http_resource sj_http_api_stats;
+extern const struct sj_http_resource sj_http_api_jobs;
+extern const struct sj_http_resource sj_http_api_bail;
 
 /* ---- Sessions and cookies (auth.c) -------------------------------------------------------- */
 

@@ -13,6 +13,12 @@ static const struct sj_http_resource *const resources[] = {
     &sj_http_api_auth,
     &sj_http_api_users,
     &sj_http_api_offices,
+    &sj_http_api_datasets,
+    &sj_http_api_models,
+    &sj_http_api_leads,
+    &sj_http_api_stats,
+    &sj_http_api_jobs,
+    &sj_http_api_bail,
 };
 
 /* The next segment of *p (after its '/'), advancing *p. False at the end. */

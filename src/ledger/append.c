@@ -3,6 +3,9 @@
  * the newest signed checkpoint inside its transaction, makes sure its in-memory tree has
  * that size and root (rebuilding it from the stored leaf hashes if not), then stores the
  * entry and a checkpoint of the extended tree signed with the key from the key file.
+ * When the stored checkpoint is byte for byte the one this handle signed last over its
+ * tree, with no entry after it, its signature is not checked again: this handle made it (a
+ * group of appends in one transaction then costs a signature each, not also a verification).
  * Proofs are computed from the stored leaf hashes, O(tree size) each.
  */
 #include <inttypes.h>
@@ -59,20 +62,63 @@ static int read_latest(struct sj_ledger *l, struct sj_ledger_checkpoint *cp, str
     return rc;
 }
 
-static int rebuild_tree(struct sj_ledger *l, uint64_t size, struct sj_err *err)
+/* Pushes the stored leaf hashes [tree->size, size) onto tree. */
+static int push_leaves(struct sj_ledger *l, struct sj_ledger_tree *tree, uint64_t size,
+                       struct sj_err *err)
 {
     struct sj_ledger_digest *chunk = sj_xmalloc(REBUILD_CHUNK * sizeof *chunk);
     int rc = 0;
-    l->has_tree = false;
-    sj_ledger_tree_init(&l->tree, l->alg);
-    for (uint64_t at = 0; rc == 0 && at < size; at += REBUILD_CHUNK) {
+    for (uint64_t at = tree->size; rc == 0 && at < size; at += REBUILD_CHUNK) {
         uint64_t n = size - at < REBUILD_CHUNK ? size - at : REBUILD_CHUNK;
         rc = sj_store_ledger_leaf_hashes(l->store, at, n, chunk, err);
         for (uint64_t i = 0; rc == 0 && i < n; i++)
-            rc = sj_ledger_tree_push(&l->tree, &chunk[i]);
+            rc = sj_ledger_tree_push(tree, &chunk[i]);
     }
     free(chunk);
     return rc;
+}
+
+static int rebuild_tree(struct sj_ledger *l, uint64_t size, struct sj_err *err)
+{
+    l->has_tree = false;
+    sj_ledger_tree_init(&l->tree, l->alg);
+    return push_leaves(l, &l->tree, size, err);
+}
+
+/* When another handle appended since this one last did: l->tree extended by the new stored
+ * leaves, if that gives the checkpoint's root (the leaves l->tree holds were checked against
+ * an earlier signed checkpoint). Saves re-reading the whole log. */
+static bool extend_tree(struct sj_ledger *l, const struct sj_ledger_checkpoint *cp)
+{
+    struct sj_ledger_tree tree = l->tree;
+    struct sj_ledger_digest root;
+    if (!l->has_tree || tree.size > cp->tree_size)
+        return false;
+    if (push_leaves(l, &tree, cp->tree_size, NULL) < 0 || sj_ledger_tree_root(&tree, &root) < 0 ||
+        !sj_ledger_digest_eq(&root, &cp->root))
+        return false;
+    l->tree = tree;
+    return true;
+}
+
+/* Whether the stored newest checkpoint is the one this handle signed last over l->tree, with
+ * no entry after it. *rc gets a database error, if any. */
+static bool is_own_latest(struct sj_ledger *l, int *rc, struct sj_err *err)
+{
+    char *note = NULL;
+    uint64_t size = 0, next = 0;
+    *rc = 0;
+    if (!l->has_tree || !l->last_note)
+        return false;
+    *rc = sj_store_ledger_checkpoint_latest(l->store, &size, &note, err);
+    if (*rc == 0)
+        *rc = sj_store_ledger_next_index(l->store, &next, err);
+    bool is_own =
+        *rc == 0 && size == next && size == l->tree.size && strcmp(note, l->last_note) == 0;
+    if (*rc == SJ_ENOTFOUND)
+        *rc = 0; /* the full check below says what is wrong */
+    free(note);
+    return is_own;
 }
 
 /* Makes l->tree the tree of the stored log, whose newest checkpoint it must match. */
@@ -80,11 +126,13 @@ static int sync_tree(struct sj_ledger *l, struct sj_err *err)
 {
     struct sj_ledger_checkpoint cp;
     struct sj_ledger_digest root;
-    int rc = read_latest(l, &cp, err);
+    int rc = 0;
+    if (is_own_latest(l, &rc, err) || rc < 0)
+        return rc;
+    rc = read_latest(l, &cp, err);
     if (rc < 0)
         goto out;
-    if (l->has_tree && l->tree.size == cp.tree_size && sj_ledger_tree_root(&l->tree, &root) == 0 &&
-        sj_ledger_digest_eq(&root, &cp.root))
+    if (extend_tree(l, &cp))
         goto out;
     rc = rebuild_tree(l, cp.tree_size, err);
     if (rc == 0)
@@ -100,13 +148,12 @@ out:
     return rc;
 }
 
-/* Stores e as the next entry and the signed checkpoint of the tree it extends. */
+/* Stores e as the next entry and the signed checkpoint of the tree it extends (its text
+ * appended to note). */
 static int add_entry(struct sj_ledger *l, struct sj_ledger_entry *e, struct sj_ledger_tree *tree,
-                     struct sj_err *err)
+                     struct sj_buf *note, struct sj_err *err)
 {
     struct sj_ledger_digest root;
-    struct sj_buf note;
-    sj_buf_init(&note, 0);
     int rc = sj_ledger_entry_hash(l->alg, e, &e->record_hash);
     if (rc < 0)
         rc = sj_err_set(err, rc, "cannot hash the ledger entry");
@@ -117,13 +164,12 @@ static int add_entry(struct sj_ledger *l, struct sj_ledger_entry *e, struct sj_l
     if (rc == 0)
         rc = sj_ledger_tree_root(tree, &root);
     if (rc == 0)
-        rc = sj_ledger_checkpoint_sign(l->origin, tree->size, &root, l->secret_key, &note);
+        rc = sj_ledger_checkpoint_sign(l->origin, tree->size, &root, l->secret_key, note);
     if (rc == 0) {
         char now[32];
         sj_ledger_now(now);
-        rc = sj_store_ledger_checkpoint_add(l->store, tree->size, sj_buf_str(&note), now, err);
+        rc = sj_store_ledger_checkpoint_add(l->store, tree->size, sj_buf_str(note), now, err);
     }
-    sj_buf_release(&note);
     return rc;
 }
 
@@ -133,10 +179,12 @@ int sj_ledger_append(struct sj_ledger *ledger, const struct sj_ledger_record *re
     struct sj_ledger_entry e;
     struct sj_buf payload;
     struct sj_ledger_tree tree;
+    struct sj_buf note;
     char at[32];
     bool is_own = false;
     memset(&e, 0, sizeof e);
     sj_buf_init(&payload, SJ_LEDGER_PAYLOAD_MAX + 1);
+    sj_buf_init(&note, 0);
     int rc = sj_ledger_record_to_entry(rec, &payload, &e, err);
     if (rc == 0)
         rc = load_secret_key(ledger, err);
@@ -150,17 +198,21 @@ int sj_ledger_append(struct sj_ledger *ledger, const struct sj_ledger_record *re
         sj_ledger_now(at);
         e.at = sj_str_from_cstr(at);
         e.index = tree.size;
-        rc = add_entry(ledger, &e, &tree, err);
+        rc = add_entry(ledger, &e, &tree, &note, err);
     }
     int end = sj_store_ledger_end(ledger->store, is_own, rc == 0, rc == 0 ? err : NULL);
+    free(ledger->last_note);
+    ledger->last_note = NULL;
     if (rc == 0 && end == 0) {
         ledger->tree = tree;
+        ledger->last_note = sj_xstrdup(sj_buf_cstr(&note));
         if (index)
             *index = e.index;
     }
     rc = rc < 0 ? rc : end;
 out:
     sj_buf_release(&payload);
+    sj_buf_release(&note);
     return rc;
 }
 

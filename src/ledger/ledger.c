@@ -150,6 +150,7 @@ void sj_ledger_close(struct sj_ledger *ledger)
     if (!ledger)
         return;
     sodium_memzero(ledger->secret_key, sizeof ledger->secret_key);
+    free(ledger->last_note);
     free(ledger->origin);
     free(ledger->created_at);
     free(ledger);

@@ -37,6 +37,7 @@ struct sj_ledger {
     uint8_t secret_key[SJ_LEDGER_SK_LEN]; /* wiped at close */
     bool has_tree;                        /* tree mirrors the stored leaves it was built from */
     struct sj_ledger_tree tree;
+    char *last_note; /* the checkpoint this handle signed and committed last (of tree), or NULL */
 };
 
 /* Checks an origin (= key name): 1..SJ_LEDGER_ORIGIN_MAX bytes of UTF-8 without Unicode

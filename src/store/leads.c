@@ -835,10 +835,22 @@ static int write_change(struct sj_store *store, const char *id, enum sj_lead_sta
     return rc;
 }
 
+/* Reads, checks and writes a status change inside a transaction the caller holds. */
+static int change_status(struct sj_store *store, const char *id, const struct sj_lead_change *c,
+                         struct sj_err *err)
+{
+    enum sj_lead_status from = SJ_LEAD_PENDING;
+    int rc = read_status(store, id, &from, err);
+    if (rc == 0)
+        rc = check_change(id, from, c, err);
+    if (rc == 0)
+        rc = write_change(store, id, from, c, err);
+    return rc;
+}
+
 int sj_lead_set_status(struct sj_store *store, const char *id, const struct sj_lead_change *change,
                        struct sj_err *err)
 {
-    enum sj_lead_status from = SJ_LEAD_PENDING;
     if (!id || !change)
         return sj_err_set(err, SJ_EINVAL, "no lead or change given");
     int rc = check_request(change, err);
@@ -846,15 +858,32 @@ int sj_lead_set_status(struct sj_store *store, const char *id, const struct sj_l
         rc = begin_write(store, err);
     if (rc < 0)
         return rc;
-    rc = read_status(store, id, &from, err);
-    if (rc == 0)
-        rc = check_change(id, from, change, err);
-    if (rc == 0)
-        rc = write_change(store, id, from, change, err);
+    rc = change_status(store, id, change, err);
     if (rc == 0)
         rc = sj_store_exec(store, "COMMIT", err);
     if (rc < 0)
         rollback(store);
+    return rc;
+}
+
+int sj_lead_set_status_within(struct sj_store *store, const char *id,
+                              const struct sj_lead_change *change, struct sj_err *err)
+{
+    if (!id || !change)
+        return sj_err_set(err, SJ_EINVAL, "no lead or change given");
+    if (store->in_import || sqlite3_get_autocommit(store->db))
+        return sj_err_set(err, SJ_EINVAL, "sj_lead_set_status_within needs an open transaction");
+    int rc = check_request(change, err);
+    if (rc == 0)
+        rc = sj_store_exec(store, "SAVEPOINT sj_lead_status", err);
+    if (rc < 0)
+        return rc;
+    rc = change_status(store, id, change, err);
+    if (rc == 0)
+        rc = sj_store_exec(store, "RELEASE sj_lead_status", err);
+    if (rc < 0)
+        sqlite3_exec(store->db, "ROLLBACK TO sj_lead_status; RELEASE sj_lead_status", NULL, NULL,
+                     NULL);
     return rc;
 }
 

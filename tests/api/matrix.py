@@ -2,7 +2,9 @@
 """matrix.py - the authorisation matrix of the API over real sockets, speaking TAP: every
 endpoint x every role (in a county office, acting on its own office), then office scope
 (a county admin, a city admin, another city's admin; own office, parent office, sibling,
-another city) -> the expected 2xx / 403 / 404, and what lists contain.
+another city) -> the expected 2xx / 403 / 404, and what lists contain. The platform API
+(datasets, imports, models, leads, stats, jobs) gets the same: every endpoint x every role on
+its own office's records and on another office's, then the city/county/other-city scope.
 
 Offices: city A (441800) with county A1 (441802); city B (440100) with county B1 (440103).
 
@@ -10,7 +12,10 @@ usage: matrix.py path/to/shujian
 """
 import itertools
 import os
+import subprocess
 import sys
+import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sjapi import Client, Server, Tap, Workspace, code_of  # noqa: E402
@@ -163,6 +168,133 @@ t.eq(newbie.request("GET", "/api/v1/offices")[0], 200, "as police it may list of
 nid = newbie.request("GET", "/api/v1/me")[1]["user"]["id"]
 check("admin_a1", "PATCH", f"/api/v1/users/{nid}", {"role": "device"}, 200)
 t.eq(newbie.request("GET", "/api/v1/offices")[0], 403, "demoted to device: at once 403")
+
+# ---- The platform API: every endpoint x every role, own office and another ----------------------
+# County A1's prosecutor uploads two files and runs a model: datasets, a job and leads of A1.
+# A command-line import belongs to the workspace's own office, city A (the lowest id); so do
+# the leads of a model the city's admin adds and runs. B1 sees none of it.
+data = os.path.join(ws.tmp, "data")
+subprocess.run([ws.binary, "demo-data", data, "--seed", "1"], check=True, env=ws.env,
+               capture_output=True, timeout=120)
+ws.cli("ledger", "init")
+ws.cli("import", os.path.join(data, "judgments.csv"))
+WRITERS = {"admin", "prosecutor"}
+
+
+def upload(actor, name, path, dataset=None):
+    with open(path, "rb") as f:
+        payload = f.read()
+    query = urllib.parse.urlencode({"filename": name, **({"dataset": dataset} if dataset else {})})
+    return clients[actor].request("POST", f"/api/v1/imports?{query}", raw_body=payload,
+                                  headers={"Content-Type": "application/octet-stream"})
+
+
+def wait_job(actor, job_id):
+    for _ in range(600):
+        status, doc = clients[actor].request("GET", f"/api/v1/jobs/{job_id}")
+        if status != 200 or doc["job"]["state"] in ("done", "failed"):
+            return doc["job"] if status == 200 else None
+        time.sleep(0.05)
+    return None
+
+
+for name in ("appraisals.xlsx", "disposals.csv"):
+    status, doc = upload("prosecutor_a1", name, os.path.join(data, name))
+    t.eq(wait_job("prosecutor_a1", doc["job"]["id"])["state"], "done", f"A1 imports {name}")
+status, doc = clients["prosecutor_a1"].request(
+    "POST", "/api/v1/models/appraisal-not-followed-up/runs", {})
+job_a1 = doc["job"]["id"]
+t.eq(wait_job("prosecutor_a1", job_a1)["state"], "done", "A1 runs a model")
+yaml = clients["admin_a"].request("GET", "/api/v1/models/appraisal-not-followed-up")[1]["model"][
+    "yaml"].replace("id: appraisal-not-followed-up", "id: appraisal-city", 1)
+check("admin_a", "POST", "/api/v1/models", {"yaml": yaml}, 201)
+doc = check("admin_a", "POST", "/api/v1/models/appraisal-city/runs", {}, 202)
+job_a = doc["job"]["id"]
+t.eq(wait_job("admin_a", job_a)["state"], "done", "the city runs a model over its county's data")
+ds = {d["name"]: d for d in clients["admin_a"].request("GET", "/api/v1/datasets")[1]["datasets"]}
+ds_a1, ds_a = ds["appraisals"]["id"], ds["judgments"]["id"]
+t.eq((ds["appraisals"]["office_id"], ds["judgments"]["office_id"]), (A1, A),
+     "an upload belongs to the uploader's office, a command-line import to the workspace's")
+leads_a1 = [x["id"] for x in clients["prosecutor_a1"].request(
+    "GET", "/api/v1/leads?model=appraisal-not-followed-up&limit=100")[1]["leads"]]
+lead_a = clients["admin_a"].request("GET", "/api/v1/leads?model=appraisal-city&limit=1")[1][
+    "leads"][0]
+t.eq(lead_a["office_id"], A, "the city's run's leads are the city's")
+lead_a = lead_a["id"]
+lead_a1 = leads_a1[0]
+model = "appraisal-not-followed-up"
+reads = [
+    # path, own office (A1) or another (A)
+    ("/api/v1/datasets", True), (f"/api/v1/datasets/{ds_a1}", True),
+    (f"/api/v1/datasets/{ds_a1}/columns", True), (f"/api/v1/datasets/{ds_a1}/rows", True),
+    (f"/api/v1/datasets/{ds_a1}/rejects", True), (f"/api/v1/datasets/{ds_a}", False),
+    (f"/api/v1/datasets/{ds_a}/rows", False), (f"/api/v1/datasets/{ds_a}/rejects", False),
+    ("/api/v1/models", True), (f"/api/v1/models/{model}", True),
+    (f"/api/v1/models/{model}/runs", True), ("/api/v1/leads", True),
+    (f"/api/v1/leads/{lead_a1}", True), (f"/api/v1/leads/{lead_a}", False),
+    ("/api/v1/leads/export", True), ("/api/v1/stats", True), ("/api/v1/jobs", True),
+    (f"/api/v1/jobs/{job_a1}", True), (f"/api/v1/jobs/{job_a}", False),
+]
+next_status = {"admin": "verifying", "prosecutor": "no-case"}
+for role in ROLES:
+    actor = f"{role}_a1"
+    for path, is_own in reads:
+        want = 403 if role not in STAFF else (200 if is_own else 404)
+        check(actor, "GET", path, None, want,
+              {403: "FORBIDDEN", 404: "NOT_FOUND"}.get(want))
+    check(actor, "GET", f"/api/v1/stats?office_id={A}", None, 403,
+          "FORBIDDEN" if role not in STAFF else "OFFICE_FORBIDDEN")
+    is_writer = role in WRITERS
+    writes = [
+        ("POST", "/api/v1/models/check", {"yaml": yaml}, 200),
+        ("POST", "/api/v1/models", {"yaml": yaml.replace("id: appraisal-city", f"id: m-{role}")},
+         201),
+        ("POST", f"/api/v1/models/{model}/runs", {}, 202),
+        ("PATCH", f"/api/v1/leads/{lead_a1}", {"status": next_status.get(role, "case"),
+                                              "note": "核查"}, 200),
+        ("PATCH", f"/api/v1/leads/{lead_a}", {"status": "verifying", "note": "核查"}, 404),
+    ]
+    for method, path, body, want in writes:
+        want = want if is_writer else 403
+        check(actor, method, path, body, want, {403: "FORBIDDEN", 404: "NOT_FOUND"}.get(want))
+    status, doc = upload(actor, f"{role}.csv", os.path.join(data, "disposals.csv"),
+                         dataset=f"disposals_{role}")
+    t.eq((status, code_of(doc)), (202, None) if is_writer else (403, "FORBIDDEN"),
+         f"{actor}: POST /api/v1/imports -> {202 if is_writer else 403}")
+
+# The city sees its county's records and may act on them; another city's county may not.
+for path in (f"/api/v1/datasets/{ds_a1}", f"/api/v1/leads/{lead_a1}", f"/api/v1/jobs/{job_a1}",
+             f"/api/v1/datasets/{ds_a}", f"/api/v1/leads/{lead_a}", f"/api/v1/jobs/{job_a}"):
+    check("admin_a", "GET", path, None, 200)
+    check("admin_b1", "GET", path, None, 404, "NOT_FOUND")
+check("admin_a", "PATCH", f"/api/v1/leads/{lead_a1}", {"status": "verifying", "note": "复查"}, 200)
+check("admin_b1", "PATCH", f"/api/v1/leads/{lead_a1}", {"status": "case", "note": "x"}, 404,
+      "NOT_FOUND")
+check("admin_a", "GET", f"/api/v1/stats?office_id={A1}", None, 200)
+check("admin_a", "GET", f"/api/v1/stats?office_id={B1}", None, 403, "OFFICE_FORBIDDEN")
+check("admin_b1", "GET", f"/api/v1/leads?office_id={A1}", None, 403, "OFFICE_FORBIDDEN")
+lists = {}
+for actor in ("prosecutor_a1", "admin_a", "admin_b1"):
+    lists[actor] = (
+        {d["office_id"] for d in clients[actor].request("GET", "/api/v1/datasets")[1]["datasets"]},
+        {x["office_id"] for x in clients[actor].request("GET", "/api/v1/leads?limit=1000")[1][
+            "leads"]},
+        {j["office_id"] for j in clients[actor].request("GET", "/api/v1/jobs")[1]["jobs"]},
+        clients[actor].request("GET", "/api/v1/stats")[1]["total"]["leads"])
+t.eq(lists["prosecutor_a1"][:3], ({A1}, {A1}, {A1}), "A1 lists only A1's datasets, leads, jobs")
+t.eq(lists["admin_a"][:3], ({A, A1}, {A, A1}, {A, A1}), "city A lists its own and its county's")
+t.eq(lists["admin_b1"], (set(), set(), set(), 0), "B1 lists nothing of city A, and counts none")
+t.ok(0 < lists["prosecutor_a1"][3] < lists["admin_a"][3],
+     "stats count the leads in scope only", [v[3] for v in lists.values()])
+status, doc = upload("admin_b1", "appraisals.xlsx", os.path.join(data, "appraisals.xlsx"))
+t.eq((status, code_of(doc)), (409, "DATASET_NAME_TAKEN"),
+     "B1 cannot import into A1's dataset (a name taken elsewhere: 409)")
+status, doc = clients["admin_b1"].request("POST", f"/api/v1/models/{model}/runs", {})
+job = wait_job("admin_b1", doc["job"]["id"])
+t.ok(job["state"] == "failed" and "可见范围" in job["error"]["message"],
+     "B1's run of a model over A1's datasets fails: not in its scope", job["error"])
+res = ws.cli("ledger", "verify")
+t.eq(res.returncode, 0, "the ledger verifies after every write of the matrix")
 
 for role in ROLES:
     check(f"{role}_a1", "POST", "/api/v1/logout", None, 200)

@@ -1,0 +1,215 @@
+/*
+ * writer.c - the group-commit writer: every write of the platform API goes through one
+ * thread with its own workspace connection. A batch is everything queued while the previous
+ * batch was being committed. The writer opens one transaction for the batch and runs each
+ * write in a savepoint of it: the change (apply) and then its ledger entry, so the two
+ * commit or roll back together; then it commits the batch with synchronous=FULL, so one
+ * fsync makes every change and entry of the batch durable. Only then are the requests
+ * answered.
+ *
+ * Invariants: a write is answered only after its batch's commit returned; one connection
+ * writes, so API writes never wait for each other on SQLite's lock; a write that fails
+ * (its change or its entry) is rolled back alone; the ledger object lives on the writer's
+ * connection only.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/platform_int.h"
+#include "shujian/ledger.h"
+#include "shujian/platform.h"
+
+struct sj_http_writer {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t has_work; /* the queue is not empty, or stopping */
+    pthread_cond_t has_done; /* a batch finished */
+    struct sj_http_write *head, *tail;
+    bool is_stopping;
+    atomic_bool has_ledger;
+    struct sj_store *store;
+    struct sj_ledger *ledger;
+};
+
+static int open_ledger(struct sj_http_writer *w, struct sj_err *err)
+{
+    if (w->ledger)
+        return 0;
+    int rc = sj_ledger_open(w->store, &w->ledger, err);
+    if (rc == SJ_ENOTFOUND)
+        sj_err_set(err, rc,
+                   "工作区尚未建立审计账本，所有写操作均须留痕，请先运行 shujian ledger init");
+    atomic_store(&w->has_ledger, rc == 0);
+    return rc;
+}
+
+static void fail_all(struct sj_http_write *batch, int rc, const struct sj_err *err)
+{
+    for (struct sj_http_write *x = batch; x; x = x->next) {
+        if (x->rc == 0) {
+            x->rc = rc;
+            x->err = *err;
+        }
+        x->is_applied = false;
+    }
+}
+
+/* One write inside the batch's transaction: its change and its ledger entry in a savepoint
+ * of their own, so a write that fails leaves the others alone. */
+static void run_one(struct sj_http_writer *w, struct sj_http_write *x)
+{
+    sj_err_clear(&x->err);
+    x->rc = sj_platform_savepoint(w->store, &x->err);
+    if (x->rc < 0)
+        return;
+    if (x->apply)
+        x->rc = x->apply(w->store, x, &x->err);
+    if (x->rc == 0 && x->record.action) {
+        x->rc = sj_ledger_append(w->ledger, &x->record, &x->index, &x->err);
+        x->is_ledger_failed = x->rc < 0;
+    }
+    sj_platform_savepoint_end(w->store, x->rc == 0);
+    x->is_applied = x->apply && x->rc == 0;
+}
+
+/* The whole batch in one transaction committed with synchronous=FULL: one fsync. A write
+ * without record.action and without apply (a probe for the ledger) does nothing. */
+static void run_batch(struct sj_http_writer *w, struct sj_http_write *batch)
+{
+    struct sj_err err;
+    bool has_work = false;
+    sj_err_clear(&err);
+    for (struct sj_http_write *x = batch; x; x = x->next) {
+        x->rc = 0;
+        x->is_applied = x->is_ledger_failed = false;
+        has_work = has_work || x->apply || x->record.action;
+    }
+    int rc = open_ledger(w, &err);
+    if (rc == 0 && !has_work)
+        return;
+    if (rc == 0)
+        rc = sj_platform_begin(w->store, &err);
+    if (rc < 0) {
+        fail_all(batch, rc, &err);
+        return;
+    }
+    for (struct sj_http_write *x = batch; x; x = x->next)
+        run_one(w, x);
+    /* A failed commit rolls everything back; the ledger resynchronises its in-memory tree
+     * from the stored checkpoint at its next append. */
+    if (sj_platform_commit(w->store, &err) < 0)
+        fail_all(batch, SJ_EDB, &err);
+}
+
+/* Takes up to SJ_HTTP_WRITE_BATCH_MAX writes off the queue (lock held). */
+static struct sj_http_write *take_batch(struct sj_http_writer *w)
+{
+    struct sj_http_write *batch = w->head, *last = w->head;
+    for (size_t n = 1; last->next && n < SJ_HTTP_WRITE_BATCH_MAX; n++)
+        last = last->next;
+    w->head = last->next;
+    if (!w->head)
+        w->tail = NULL;
+    last->next = NULL;
+    return batch;
+}
+
+static void *writer_main(void *arg)
+{
+    struct sj_http_writer *w = arg;
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->head && !w->is_stopping)
+            pthread_cond_wait(&w->has_work, &w->lock);
+        if (!w->head)
+            break;
+        struct sj_http_write *batch = take_batch(w);
+        pthread_mutex_unlock(&w->lock);
+        run_batch(w, batch);
+        pthread_mutex_lock(&w->lock);
+        for (struct sj_http_write *x = batch; x;) {
+            struct sj_http_write *next = x->next;
+            x->is_done = true; /* x may be gone as soon as the lock is released */
+            x = next;
+        }
+        pthread_cond_broadcast(&w->has_done);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+int sj_http_writer_new(const char *workspace, struct sj_http_writer **out, struct sj_err *err)
+{
+    struct sj_http_writer *w = sj_xcalloc(1, sizeof *w);
+    *out = NULL;
+    int rc = sj_store_open(workspace, true, &w->store, err);
+    if (rc == 0)
+        rc = sj_platform_set_durable(w->store, true, err); /* every batch commit: fsync */
+    if (rc < 0) {
+        sj_store_close(w->store);
+        free(w);
+        return rc;
+    }
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->has_work, NULL);
+    pthread_cond_init(&w->has_done, NULL);
+    atomic_init(&w->has_ledger, false);
+    open_ledger(w, NULL);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        sj_ledger_close(w->ledger);
+        sj_store_close(w->store);
+        free(w);
+        return sj_err_set(err, SJ_EIO, "cannot start the writer thread");
+    }
+    *out = w;
+    return 0;
+}
+
+void sj_http_writer_free(struct sj_http_writer *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->is_stopping = true;
+    pthread_cond_signal(&w->has_work);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->has_work);
+    pthread_cond_destroy(&w->has_done);
+    pthread_mutex_destroy(&w->lock);
+    sj_ledger_close(w->ledger);
+    sj_store_close(w->store);
+    free(w);
+}
+
+bool sj_http_writer_has_ledger(struct sj_http_writer *w)
+{
+    if (atomic_load(&w->has_ledger))
+        return true;
+    /* A ledger may have been made since (shujian ledger init): ask the writer to look. */
+    struct sj_http_write probe = {0};
+    sj_http_writer_submit(w, &probe);
+    return atomic_load(&w->has_ledger);
+}
+
+int sj_http_writer_submit(struct sj_http_writer *w, struct sj_http_write *x)
+{
+    x->is_done = false;
+    x->next = NULL;
+    pthread_mutex_lock(&w->lock);
+    if (w->is_stopping) {
+        pthread_mutex_unlock(&w->lock);
+        return x->rc = sj_err_set(&x->err, SJ_EIO, "服务正在停止");
+    }
+    if (w->tail)
+        w->tail->next = x;
+    else
+        w->head = x;
+    w->tail = x;
+    pthread_cond_signal(&w->has_work);
+    while (!x->is_done)
+        pthread_cond_wait(&w->has_done, &w->lock);
+    pthread_mutex_unlock(&w->lock);
+    return x->rc;
+}
