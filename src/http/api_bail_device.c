@@ -1,0 +1,317 @@
+/*
+ * api_bail_device.c - phones under bail supervision: an officer creates a one-time
+ * enrolment code, the phone binds with it (public route) and from then on authenticates with
+ * "Authorization: Bearer <device token>". A device acts only for its own subject: any other
+ * subject id answers 403 DEVICE_SUBJECT_FORBIDDEN. Check-ins carry an Idempotency-Key
+ * header; a repeat with the same body gets the first answer, a changed body 422.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/api_bail.h"
+
+/* env and who for a device: the actor is the device, in its subject's office. */
+static int device_env(struct sj_http_ctx *ctx, const struct sj_bail_device *d,
+                      struct sj_bail_env *env, struct sj_bail_actor *who)
+{
+    struct sj_office office = {0};
+    struct sj_err err;
+    sj_err_clear(&err);
+    if (sj_http_bail_env(ctx, env, who) < 0)
+        return SJ_EINVAL;
+    if (sj_office_get(ctx->store, d->office_id, &office, &err) < 0)
+        return sj_http_fail(ctx, &err);
+    who->device_id = d->id;
+    who->office_id = d->office_id;
+    who->office = sj_arena_strndup(&ctx->arena, office.code, strlen(office.code));
+    sj_office_release(&office);
+    return 0;
+}
+
+int sj_http_bail_post_enrol(struct sj_http_ctx *ctx)
+{
+    struct sj_bail_subject s;
+    struct sj_bail_env env;
+    struct sj_bail_actor who;
+    struct sj_err err;
+    char code[SJ_BAIL_ENROL_CODE_LEN + 1];
+    int64_t device_id = 0;
+    sj_err_clear(&err);
+    if (sj_http_bail_subject(ctx, &s) < 0)
+        return SJ_ENOTFOUND;
+    int64_t id = s.id;
+    sj_bail_subject_release(&s);
+    if (sj_http_bail_env(ctx, &env, &who) < 0)
+        return SJ_EINVAL;
+    if (sj_bail_device_enrol(&env, &who, id, code, &device_id, &err) < 0)
+        return sj_http_bail_fail(ctx, &err);
+    struct sj_bail_params p;
+    sj_bail_params_init(&p);
+    return sj_http_reply(ctx, 201,
+                         json_pack("{s:s, s:I, s:I, s:I}", "enrol_code", code, "device_id",
+                                   (json_int_t)device_id, "subject_id", (json_int_t)id,
+                                   "expires_at_ms",
+                                   (json_int_t)(who.now_ms + p.enrol_code_ttl_ms)));
+}
+
+int sj_http_bail_post_bind(struct sj_http_ctx *ctx)
+{
+    static const char *const fields[] = {"code", "install_id", "label", NULL};
+    const char *code = NULL, *install_id = NULL, *label = NULL;
+    char token[SJ_BAIL_DEVICE_TOKEN_LEN + 1];
+    struct sj_bail_device device = {0};
+    struct sj_bail_env env;
+    struct sj_bail_actor who;
+    struct sj_err err;
+    sj_err_clear(&err);
+    if (sj_http_body_only(ctx, fields, true) < 0 ||
+        sj_http_body_string(ctx, "code", true, &code) < 0 ||
+        sj_http_body_string(ctx, "install_id", true, &install_id) < 0 ||
+        sj_http_body_string(ctx, "label", false, &label) < 0)
+        return SJ_EINVAL;
+    if (sj_http_bail_env(ctx, &env, &who) < 0)
+        return SJ_EINVAL;
+    int rc = sj_bail_device_bind(&env, &who, sj_str_from_cstr(code), install_id, label ? label : "",
+                                 token, &device, &err);
+    if (rc == SJ_EPERM)
+        return sj_http_error(ctx, 403, "ENROL_CODE_INVALID", "%s", err.message);
+    if (rc == SJ_EEXIST)
+        return sj_http_error(ctx, 409, "DEVICE_BOUND_ELSEWHERE", "%s", err.message);
+    if (rc < 0)
+        return sj_http_bail_fail(ctx, &err);
+    json_t *body =
+        json_pack("{s:s, s:o}", "device_token", token, "device", sj_http_bail_device_json(&device));
+    sj_bail_device_release(&device);
+    return sj_http_reply(ctx, 201, body);
+}
+
+int sj_http_bail_delete_device(struct sj_http_ctx *ctx)
+{
+    struct sj_bail_device d;
+    struct sj_bail_env env;
+    struct sj_bail_actor who;
+    struct sj_err err;
+    sj_err_clear(&err);
+    int64_t id = sj_http_param_id(ctx, "id");
+    if (id == 0 || sj_store_bail_device_get(ctx->store, id, &d, NULL) < 0)
+        return sj_http_error(ctx, 404, "BAIL_DEVICE_NOT_FOUND", "没有这个设备");
+    bool is_visible = sj_http_office_visible(ctx, d.office_id);
+    sj_bail_device_release(&d);
+    if (!is_visible)
+        return sj_http_error(ctx, 404, "BAIL_DEVICE_NOT_FOUND", "没有这个设备");
+    if (sj_http_bail_env(ctx, &env, &who) < 0)
+        return SJ_EINVAL;
+    if (sj_bail_device_revoke(&env, &who, id, &err) < 0)
+        return sj_http_bail_fail(ctx, &err);
+    return sj_http_reply(ctx, 204, NULL);
+}
+
+/* Reads the check-in body into *req (strings borrowed from the body). */
+static int read_checkin(struct sj_http_ctx *ctx, struct sj_bail_checkin_request *req)
+{
+    static const char *const fields[] = {"lat",    "lon",  "accuracy_m", "datum",
+                                         "fix_ms", "mock", NULL};
+    const char *datum = NULL;
+    req->idem_key = sj_http_header(ctx, "Idempotency-Key");
+    if (!req->idem_key || !req->idem_key[0])
+        return sj_http_error(ctx, 400, "IDEMPOTENCY_KEY_MISSING",
+                             "打卡请求须带 Idempotency-Key 请求头");
+    if (sj_http_body_only(ctx, fields, true) < 0 ||
+        sj_http_bail_body_real(ctx, "lat", true, &req->lat) < 0 ||
+        sj_http_bail_body_real(ctx, "lon", true, &req->lon) < 0 ||
+        sj_http_bail_body_real(ctx, "accuracy_m", true, &req->accuracy_m) < 0 ||
+        sj_http_bail_body_int(ctx, "fix_ms", true, &req->fix_ms) < 0 ||
+        sj_http_body_string(ctx, "datum", false, &datum) < 0)
+        return SJ_EINVAL;
+    if (datum && sj_datum_parse(datum, &req->datum) < 0)
+        return sj_http_error(ctx, 400, "INVALID_FIELD",
+                             "未知的坐标系“%s”（可选 wgs84、gcj02、bd09）", datum);
+    json_t *mock = json_object_get(sj_http_body(ctx), "mock");
+    if (mock && !json_is_boolean(mock))
+        return sj_http_error(ctx, 400, "INVALID_FIELD", "字段“mock”应为 true 或 false");
+    req->is_mock = json_is_true(mock);
+    return 0;
+}
+
+int sj_http_bail_post_checkin(struct sj_http_ctx *ctx)
+{
+    struct sj_bail_checkin_request req = {.datum = SJ_DATUM_GCJ02};
+    struct sj_bail_checkin_result res = {0};
+    struct sj_bail_device d = {0};
+    struct sj_bail_env env;
+    struct sj_bail_actor who;
+    struct sj_err err;
+    sj_err_clear(&err);
+    if (sj_http_bail_device(ctx, &d) < 0)
+        return SJ_EPERM;
+    int rc = read_checkin(ctx, &req);
+    if (rc == 0)
+        rc = device_env(ctx, &d, &env, &who);
+    if (rc == 0) {
+        rc = sj_bail_checkin_submit(&env, &who, &d, &req, &res, &err);
+        if (rc == SJ_EEXIST)
+            sj_http_error(ctx, 422, "IDEMPOTENCY_KEY_REUSED",
+                          "该 Idempotency-Key 已用于内容不同的打卡，请换用新的键");
+        else if (rc < 0)
+            sj_http_bail_fail(ctx, &err);
+    }
+    if (rc == 0) {
+        json_t *answer = res.answer ? json_loads(res.answer, 0, NULL) : NULL;
+        if (answer)
+            json_object_set_new(answer, "checkin_id", json_integer((json_int_t)res.id));
+        if (res.is_repeat)
+            sj_http_add_header(ctx, "Idempotent-Replayed", "true");
+        rc = answer ? sj_http_reply(ctx, 201, answer) : SJ_EFORMAT;
+    }
+    sj_bail_checkin_result_release(&res);
+    sj_bail_device_release(&d);
+    return rc;
+}
+
+/* Reads the fixes array of a positions upload into *fixes (malloc). */
+static int read_fixes(struct sj_http_ctx *ctx, struct sj_bail_fix **fixes, size_t *count)
+{
+    json_t *arr = json_object_get(sj_http_body(ctx), "fixes");
+    if (!json_is_array(arr) || json_array_size(arr) == 0 ||
+        json_array_size(arr) > SJ_BAIL_POSITIONS_MAX)
+        return sj_http_error(ctx, 400, "INVALID_FIELD", "字段“fixes”应为 1 至 %d 个定位的数组",
+                             SJ_BAIL_POSITIONS_MAX);
+    *count = json_array_size(arr);
+    *fixes = sj_xcalloc(*count, sizeof **fixes);
+    for (size_t i = 0; i < *count; i++) {
+        json_t *f = json_array_get(arr, i);
+        json_t *lat = json_object_get(f, "lat"), *lon = json_object_get(f, "lon");
+        json_t *acc = json_object_get(f, "accuracy_m"), *t = json_object_get(f, "fix_ms");
+        json_t *mock = json_object_get(f, "mock");
+        if (!json_is_number(lat) || !json_is_number(lon) || !json_is_number(acc) ||
+            !json_is_integer(t) || (mock && !json_is_boolean(mock))) {
+            free(*fixes);
+            *fixes = NULL;
+            return sj_http_error(ctx, 400, "INVALID_FIELD",
+                                 "第 %zu 个定位应有数字 lat、lon、accuracy_m 与整数 fix_ms", i + 1);
+        }
+        (*fixes)[i] = (struct sj_bail_fix){
+            .pos = {json_number_value(lat), json_number_value(lon)},
+            .accuracy_m = json_number_value(acc),
+            .fix_ms = (int64_t)json_integer_value(t),
+            .is_mock = json_is_true(mock),
+        };
+    }
+    return 0;
+}
+
+int sj_http_bail_post_positions(struct sj_http_ctx *ctx)
+{
+    static const char *const fields[] = {"datum", "fixes", NULL};
+    struct sj_bail_device d = {0};
+    struct sj_bail_fix *fixes = NULL;
+    struct sj_bail_env env;
+    struct sj_bail_actor who;
+    enum sj_datum datum = SJ_DATUM_GCJ02;
+    const char *datum_text = NULL;
+    size_t count = 0, stored = 0;
+    struct sj_err err;
+    sj_err_clear(&err);
+    if (sj_http_bail_device(ctx, &d) < 0)
+        return SJ_EPERM;
+    int rc = sj_http_body_only(ctx, fields, true);
+    if (rc == 0)
+        rc = sj_http_body_string(ctx, "datum", false, &datum_text);
+    if (rc == 0 && datum_text && sj_datum_parse(datum_text, &datum) < 0)
+        rc = sj_http_error(ctx, 400, "INVALID_FIELD", "未知的坐标系“%s”", datum_text);
+    if (rc == 0)
+        rc = read_fixes(ctx, &fixes, &count);
+    if (rc == 0)
+        rc = device_env(ctx, &d, &env, &who);
+    if (rc == 0 &&
+        (rc = sj_bail_positions_add(&env, &who, &d, fixes, count, datum, &stored, &err)) < 0)
+        sj_http_bail_fail(ctx, &err);
+    if (rc == 0)
+        rc = sj_http_reply(
+            ctx, 201,
+            json_pack("{s:I, s:I}", "received", (json_int_t)count, "stored", (json_int_t)stored));
+    free(fixes);
+    sj_bail_device_release(&d);
+    return rc;
+}
+
+/* The device's own subject id from the path; 403 for any other. */
+static int own_subject(struct sj_http_ctx *ctx, const struct sj_bail_device *d)
+{
+    if (sj_http_param_id(ctx, "id") != d->subject_id)
+        return sj_http_error(ctx, 403, "DEVICE_SUBJECT_FORBIDDEN", "设备只能查看和办理本人的事项");
+    return 0;
+}
+
+int sj_http_bail_device_subject(struct sj_http_ctx *ctx)
+{
+    struct sj_bail_device d = {0};
+    struct sj_bail_subject s;
+    struct sj_err err;
+    sj_err_clear(&err);
+    if (sj_http_bail_device(ctx, &d) < 0)
+        return SJ_EPERM;
+    int rc = own_subject(ctx, &d);
+    if (rc == 0 && (rc = sj_bail_subject_get(ctx->store, d.subject_id, &s, &err)) < 0)
+        sj_http_bail_fail(ctx, &err);
+    if (rc == 0) {
+        json_t *body =
+            json_pack("{s:{s:I, s:s, s:s, s:s, s:s?}}", "subject", "id", (json_int_t)s.id, "status",
+                      sj_bail_status_name(s.status), "bail_start", s.bail_start, "bail_end",
+                      s.bail_end, "conditions", s.conditions);
+        sj_bail_subject_release(&s);
+        rc = sj_http_reply(ctx, 200, body);
+    }
+    sj_bail_device_release(&d);
+    return rc;
+}
+
+static int read_leave(struct sj_http_ctx *ctx, struct sj_bail_leave_request *req)
+{
+    static const char *const fields[] = {"destination", "reason",   "lat",    "lon", "datum",
+                                         "radius_m",    "start_ms", "end_ms", NULL};
+    const char *datum = NULL;
+    if (sj_http_body_only(ctx, fields, true) < 0 ||
+        sj_http_body_string(ctx, "destination", true, &req->destination) < 0 ||
+        sj_http_body_string(ctx, "reason", true, &req->reason) < 0 ||
+        sj_http_bail_body_real(ctx, "lat", true, &req->pos.lat) < 0 ||
+        sj_http_bail_body_real(ctx, "lon", true, &req->pos.lon) < 0 ||
+        sj_http_bail_body_real(ctx, "radius_m", false, &req->radius_m) < 0 ||
+        sj_http_bail_body_int(ctx, "start_ms", true, &req->start_ms) < 0 ||
+        sj_http_bail_body_int(ctx, "end_ms", true, &req->end_ms) < 0 ||
+        sj_http_body_string(ctx, "datum", false, &datum) < 0)
+        return SJ_EINVAL;
+    if (datum && sj_datum_parse(datum, &req->datum) < 0)
+        return sj_http_error(ctx, 400, "INVALID_FIELD", "未知的坐标系“%s”", datum);
+    return 0;
+}
+
+int sj_http_bail_device_leave(struct sj_http_ctx *ctx)
+{
+    struct sj_bail_leave_request req = {.datum = SJ_DATUM_GCJ02};
+    struct sj_bail_device d = {0};
+    struct sj_bail_leave l;
+    struct sj_bail_env env;
+    struct sj_bail_actor who;
+    int64_t id = 0;
+    struct sj_err err;
+    sj_err_clear(&err);
+    if (sj_http_bail_device(ctx, &d) < 0)
+        return SJ_EPERM;
+    int rc = own_subject(ctx, &d);
+    if (rc == 0)
+        rc = read_leave(ctx, &req);
+    if (rc == 0)
+        rc = device_env(ctx, &d, &env, &who);
+    if (rc == 0 && (rc = sj_bail_leave_submit(&env, &who, d.subject_id, &req, &id, &err)) == 0)
+        rc = sj_bail_leave_get(ctx->store, id, &l, &err);
+    if (rc < 0 && !ctx->has_reply)
+        sj_http_bail_fail(ctx, &err);
+    if (rc == 0) {
+        rc = sj_http_reply(ctx, 201, json_pack("{s:o}", "leave", sj_http_bail_leave_json(&l)));
+        sj_bail_leave_release(&l);
+    }
+    sj_bail_device_release(&d);
+    return rc;
+}
