@@ -15,6 +15,7 @@
 
 #include "http/http_int.h"
 #include "http/platform_int.h"
+#include "shujian/web_assets.h"
 
 /* ---- The application and its pool ------------------------------------------------------------ */
 
@@ -233,6 +234,9 @@ void sj_http_handle(struct sj_http_app *app, const struct sj_http_request *req,
     struct sj_http_ctx ctx = {.app = app, .req = req};
     int64_t started_ms = sj_http_now_ms();
     memset(resp, 0, sizeof *resp);
+    /* Everything outside /api/ and /healthz is the embedded web UI. */
+    if (sj_web_respond(req, resp))
+        return;
     sj_arena_init(&ctx.arena, 0);
     int rc = route(&ctx);
     if (rc == 0) {
