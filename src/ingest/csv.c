@@ -133,13 +133,31 @@ static bool utf8_is_truncated(const unsigned char *p, size_t n)
     return true;
 }
 
+/* Length of the run of ASCII bytes at p[0..n), 8 bytes at a time. */
+static size_t ascii_run(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ULL)
+            break;
+    }
+    while (i < n && p[i] < 0x80)
+        i++;
+    return i;
+}
+
 static void decode_utf8(struct csv *c)
 {
     while (c->raw_pos < c->raw_len && c->dec_len + 4 <= DEC_SIZE) {
         unsigned char b = c->raw[c->raw_pos];
         if (b < 0x80) {
-            c->dec[c->dec_len++] = (char)b;
-            c->raw_pos++;
+            size_t room = DEC_SIZE - 4 - c->dec_len + 1, left = c->raw_len - c->raw_pos;
+            size_t n = ascii_run(c->raw + c->raw_pos, left < room ? left : room);
+            memcpy(c->dec + c->dec_len, c->raw + c->raw_pos, n);
+            c->dec_len += n;
+            c->raw_pos += n;
             continue;
         }
         const unsigned char *p = c->raw + c->raw_pos;

@@ -4,6 +4,9 @@
  * leaves the workspace exactly as it was. Rows go through one prepared INSERT reused for
  * every row (bound parameters only; no per-row SELECT), and the indexes of a new
  * dataset's table are built once at commit rather than maintained row by row.
+ * synchronous stays NORMAL during an import: OFF would save little (in WAL mode NORMAL
+ * syncs only at checkpoints), and a power cut in the middle of the checkpoint that follows
+ * a big commit could then leave a corrupt database, not just a lost import.
  *
  * Invariant: rows_read = rows_imported + rows_rejected; every flagged cell has one
  * rejects row with is_row = 0, every rejected row one with is_row = 1.
@@ -16,6 +19,16 @@
 
 #define SQL_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 #define DATASET_NAME_MAX 200
+/* Page cache of the connection while an import is open (KiB). Appending rows and building
+ * an index from sorted keys touch only the right edge of each B-tree, so a big cache buys
+ * nothing; and SQLite's sorter sorts in runs of the cache's size, which sort about twice
+ * as fast when they fit the CPU's caches (docs/PERFORMANCE.md, import). The
+ * connection's own cache size is restored when the import ends. */
+#define IMPORT_CACHE_KIB 2048
+/* Helper threads SQLite's sorter may use while the indexes are built at commit: one sorts
+ * and writes a run while the import's thread scans the table for the next. The ingest
+ * reading thread has finished by then, so on two cores this one has a core to itself. */
+#define INDEX_SORT_THREADS 1
 
 struct sj_import {
     struct sj_store *store;
@@ -29,6 +42,7 @@ struct sj_import {
     sqlite3_stmt *insert_row;
     sqlite3_stmt *insert_reject;
     struct sj_import_counts counts;
+    int saved_cache_size; /* PRAGMA cache_size before the import, restored after it */
 };
 
 /* ---- Checks ------------------------------------------------------------------------------- */
@@ -173,6 +187,8 @@ static int create_table(struct sj_import *imp, struct sj_err *err)
 static int create_indexes(struct sj_import *imp, struct sj_err *err)
 {
     int rc = 0;
+    sqlite3 *db = imp->store->db;
+    int threads = sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, INDEX_SORT_THREADS);
     for (size_t i = 0; rc == 0 && i < imp->column_count; i++) {
         char sql[160];
         if (!sj_store_kind_is_indexed(imp->columns[i].kind))
@@ -181,6 +197,7 @@ static int create_indexes(struct sj_import *imp, struct sj_err *err)
                  (long long)imp->dataset_id, i + 1, (long long)imp->dataset_id, i + 1);
         rc = sj_store_exec(imp->store, sql, err);
     }
+    sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, threads);
     return rc;
 }
 
@@ -315,8 +332,31 @@ static int prepare_inserts(struct sj_import *imp, struct sj_err *err)
     return rc;
 }
 
+/* Reads PRAGMA cache_size into *value (0 when it cannot be read). */
+static void get_cache_size(struct sj_store *store, int *value)
+{
+    sqlite3_stmt *stmt = NULL;
+    *value = 0;
+    if (sqlite3_prepare_v2(store->db, "PRAGMA cache_size", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        *value = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+}
+
+/* Sets PRAGMA cache_size (pages when > 0, -KiB when < 0); 0 leaves it alone. A failure
+ * only costs speed, so it is not an error. */
+static void set_cache_size(struct sj_store *store, int value)
+{
+    char sql[48];
+    if (value == 0)
+        return;
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=%d", value);
+    sqlite3_exec(store->db, sql, NULL, NULL, NULL);
+}
+
 static void free_import(struct sj_import *imp)
 {
+    set_cache_size(imp->store, imp->saved_cache_size);
     sqlite3_finalize(imp->insert_row);
     sqlite3_finalize(imp->insert_reject);
     sj_store_columns_free(imp->columns, imp->column_count);
@@ -361,11 +401,15 @@ int sj_import_begin(struct sj_store *store, const char *dataset_name,
     int rc = check_begin(store, dataset_name, columns, column_count, source, err);
     if (rc < 0)
         return rc;
+    int saved_cache_size;
+    get_cache_size(store, &saved_cache_size);
     rc = sj_store_exec(store, "BEGIN IMMEDIATE", err);
     if (rc < 0)
         return rc;
     struct sj_import *imp = sj_xcalloc(1, sizeof *imp);
     imp->store = store;
+    imp->saved_cache_size = saved_cache_size;
+    set_cache_size(store, -IMPORT_CACHE_KIB);
     store->in_import = true;
     imp->file_name = sj_xstrdup(or_empty(source->file_name));
     imp->sheet = sj_xstrdup(or_empty(source->sheet));

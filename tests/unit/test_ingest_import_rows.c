@@ -36,8 +36,8 @@ static void idcard_for(int i, char out[19])
 {
     static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
     char digits[40];
-    snprintf(digits, sizeof digits, "110105%04d%02d%02d%03d", 1950 + i % 50, 1 + i % 12,
-             1 + i % 28, i % 1000);
+    snprintf(digits, sizeof digits, "110105%04d%02d%02d%03d", 1950 + i % 50, 1 + i % 12, 1 + i % 28,
+             i % 1000);
     memcpy(out, digits, 17);
     int sum = 0;
     for (int k = 0; k < 17; k++)
@@ -59,9 +59,16 @@ enum row_fate { ROW_GOOD, ROW_FLAGGED, ROW_TOO_WIDE, ROW_HEADER, ROW_BAD_BYTES }
 static enum row_fate fate_of(int d)
 {
     switch (d) {
-    case 59: case 60: case 61: case 300: case 317: case 2999: /* around batch edges */
+    case 59:
+    case 60:
+    case 61:
+    case 300:
+    case 317:
+    case 2999: /* around batch edges */
         return ROW_TOO_WIDE;
-    case 62: case 318: case 1000:
+    case 62:
+    case 318:
+    case 1000:
         return ROW_FLAGGED;
     case 1500:
         return ROW_HEADER;
@@ -92,8 +99,8 @@ static void write_many(FILE *fp)
             fprintf(fp, "王\xFF五,%s,1.00,第%d行\n", id, d);
             break;
         default:
-            fprintf(fp, "%s,%s,%d.%02d,第%d行\n", d % 2 ? "赵六" : "欧阳娜娜", id, d / 100,
-                    d % 100, d);
+            fprintf(fp, "%s,%s,%d.%02d,第%d行\n", d % 2 ? "赵六" : "欧阳娜娜", id, d / 100, d % 100,
+                    d);
         }
     }
 }
@@ -126,8 +133,8 @@ static void check_rows(struct tu_workspace *f, int64_t expected)
         else
             assert_string_equal(row->cells[2].norm, fen);
         assert_string_equal(row->cells[0].norm, fate == ROW_FLAGGED ? "李四"
-                                                : d % 2               ? "赵六"
-                                                                      : "欧阳娜娜");
+                                                : d % 2             ? "赵六"
+                                                                    : "欧阳娜娜");
     }
     sj_row_page_release(&page);
 }
