@@ -33,6 +33,7 @@ enum sj_kind {
     SJ_KIND_INTEGER,      /* "integer" */
     SJ_KIND_NUMBER,       /* "number": decimal number */
     SJ_KIND_PARTYID,      /* "party-id": id number, credit code or org code (证件号码) */
+    SJ_KIND_CODE,         /* "code": a record number (编号): spaces removed, upper-cased */
     SJ_KIND_AUTO,         /* "auto": detect the most likely kind */
     SJ_KIND_COUNT
 };
@@ -139,6 +140,11 @@ bool sj_norm_plate(struct sj_str in, struct sj_norm_result *out);
  * "credit-code" or "org-code"). An invalid value gets the reason of the kind it most looks
  * like. */
 bool sj_norm_partyid(struct sj_str in, struct sj_norm_result *out);
+
+/* code: record numbers that are not court case numbers (案件编号, 鉴定书编号, 地块编号):
+ * the text kind's form (trimmed, NFKC) without spaces and with ASCII letters upper-cased,
+ * so that full-width and half-width spellings of one number compare equal. */
+bool sj_norm_code(struct sj_str in, struct sj_norm_result *out);
 
 /* integer and number: plain decimal numbers with optional thousands separators;
  * integer value in out->number. */

@@ -57,7 +57,7 @@ static const struct synonym exact_names[] = {
     {"车牌号", SJ_KIND_PLATE},        {"号牌号码", SJ_KIND_PLATE},
     {"号牌", SJ_KIND_PLATE},          {"数量", SJ_KIND_INTEGER},
     {"次数", SJ_KIND_INTEGER},        {"人数", SJ_KIND_INTEGER},
-    {"年龄", SJ_KIND_INTEGER},
+    {"年龄", SJ_KIND_INTEGER},        {"编号", SJ_KIND_CODE},
 };
 
 /* English column names, compared without case. */
@@ -93,6 +93,8 @@ static const struct rule rules[] = {
     {CONTAINS, "组织机构代码", SJ_KIND_ORGCODE},
     {ENDS, "案号", SJ_KIND_CASENO},
     {CONTAINS, "文书号", SJ_KIND_CASENO},
+    {ENDS, "编号", SJ_KIND_CODE},
+    {ENDS, "决定书号", SJ_KIND_CODE},
     {CONTAINS, "车牌", SJ_KIND_PLATE},
     {ENDS, "号牌号码", SJ_KIND_PLATE},
     {CONTAINS, "卡号", SJ_KIND_BANKCARD},

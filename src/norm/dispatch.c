@@ -44,6 +44,8 @@ bool sj_norm(enum sj_kind kind, struct sj_str in, struct sj_norm_result *out)
         return sj_norm_number(in, out);
     case SJ_KIND_PARTYID:
         return sj_norm_partyid(in, out);
+    case SJ_KIND_CODE:
+        return sj_norm_code(in, out);
     case SJ_KIND_AUTO:
         sj_norm_detect(in, out);
         return out->is_valid;

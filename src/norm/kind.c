@@ -28,6 +28,7 @@ static const struct kind_entry kinds[SJ_KIND_COUNT] = {
     [SJ_KIND_INTEGER] = {"integer", "整数"},
     [SJ_KIND_NUMBER] = {"number", "数值"},
     [SJ_KIND_PARTYID] = {"party-id", "证件号码"},
+    [SJ_KIND_CODE] = {"code", "编号"},
     [SJ_KIND_AUTO] = {"auto", "自动识别"},
 };
 

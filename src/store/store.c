@@ -200,6 +200,7 @@ bool sj_store_kind_is_indexed(enum sj_kind kind)
     case SJ_KIND_CREDITCODE:
     case SJ_KIND_ORGCODE:
     case SJ_KIND_PARTYID:
+    case SJ_KIND_CODE:
     case SJ_KIND_BANKCARD:
     case SJ_KIND_PLATE:
         return true;

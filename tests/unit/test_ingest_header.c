@@ -25,6 +25,9 @@ static const struct {
     {"公民身份号码", SJ_KIND_IDCARD},
     {"证件号码", SJ_KIND_PARTYID}, /* people and organisations: id or credit code */
     {"当事人证件号", SJ_KIND_PARTYID},
+    {"案件编号", SJ_KIND_CODE}, /* record numbers are codes: full-width folded, spaces removed */
+    {"鉴定书编号", SJ_KIND_CODE},
+    {"处罚决定书号", SJ_KIND_CODE},
     {"身份证", SJ_KIND_IDCARD},
     {"身份证号码", SJ_KIND_IDCARD},
     {" 身份证号 ", SJ_KIND_IDCARD},
