@@ -97,5 +97,21 @@ extern const struct cmd sj_cmd_datasets;
 extern const struct cmd sj_cmd_show;
 extern const struct cmd sj_cmd_rejects;
 extern const struct cmd sj_cmd_drop;
+extern const struct cmd sj_cmd_demo_data;
+extern const struct cmd sj_cmd_leads;
+extern const struct cmd sj_cmd_lead;
+extern const struct cmd sj_cmd_stats;
+extern const struct cmd sj_cmd_model;
+extern const struct cmd sj_cmd_ledger;
+extern const struct cmd sj_cmd_serve;
+extern const struct cmd sj_cmd_user;
+extern const struct cmd sj_cmd_office;
+extern const struct cmd sj_cmd_face;
+extern const struct cmd sj_cmd_geo;
+
+/* `shujian model explain` and `shujian model run` (cmd_model_explain.c, cmd_model_run.c),
+ * called by cmd_model.c with argv[0] = "explain" / "run"; they return an exit status. */
+int sj_cli_model_explain(int argc, char **argv);
+int sj_cli_model_run(int argc, char **argv);
 
 #endif

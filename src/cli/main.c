@@ -9,10 +9,23 @@
 #include "cli/cli.h"
 
 static const struct cmd *const commands[] = {
+    &sj_cmd_import,
     &sj_cmd_datasets,
     &sj_cmd_show,
     &sj_cmd_rejects,
     &sj_cmd_drop,
+    &sj_cmd_demo_data,
+    &sj_cmd_model,
+    &sj_cmd_leads,
+    &sj_cmd_lead,
+    &sj_cmd_stats,
+    &sj_cmd_ledger,
+    &sj_cmd_serve,
+    &sj_cmd_user,
+    &sj_cmd_office,
+    &sj_cmd_face,
+    &sj_cmd_norm,
+    &sj_cmd_geo,
     &sj_cmd_version,
 };
 

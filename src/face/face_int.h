@@ -24,6 +24,10 @@ void sj_ftensor_release(struct sj_ftensor *t);
  * rules; out is initialised here. */
 void sj_nn_conv2d(const struct sj_ftensor *in, const float *filter, const float *bias, int kh,
                   int kw, int cout, int stride, enum sj_pad pad, struct sj_ftensor *out);
+/* The same, then every output clamped to [lo, hi] in the same pass (ReLU6: 0, 6). */
+void sj_nn_conv2d_clip(const struct sj_ftensor *in, const float *filter, const float *bias, int kh,
+                       int kw, int cout, int stride, enum sj_pad pad, float lo, float hi,
+                       struct sj_ftensor *out);
 /* Depthwise conv2d with multiplier 1: filter[kh][kw][c]. */
 void sj_nn_depthwise(const struct sj_ftensor *in, const float *filter, const float *bias, int k,
                      int stride, enum sj_pad pad, struct sj_ftensor *out);
@@ -34,5 +38,22 @@ void sj_nn_avgpool(const struct sj_ftensor *in, int k, int stride, enum sj_pad p
 void sj_nn_relu(struct sj_ftensor *t);
 /* Element-wise x * mul[c] + add[c] (either may be NULL). */
 void sj_nn_scale(struct sj_ftensor *t, const float *mul, const float *add);
+/* x * mul[c] + add[c], clamped to [lo, hi], in one pass (batch norm + ReLU6). */
+void sj_nn_scale_clip(struct sj_ftensor *t, const float *mul, const float *add, float lo, float hi);
+/* Clamps every element to [lo, hi] (ReLU6 is lo 0, hi 6). */
+void sj_nn_clip(struct sj_ftensor *t, float lo, float hi);
+/* acc += x, element-wise; both have the same shape. */
+void sj_nn_add(struct sj_ftensor *acc, const struct sj_ftensor *x);
+/* A copy of t (owned by the caller). */
+void sj_ftensor_copy(const struct sj_ftensor *t, struct sj_ftensor *out);
+
+/* Bilinear resize (TF.js sampling, as sj_face_resize_bilinear) of img placed at (ox, oy) on a
+ * side x side canvas of zeros, into size x size float RGB (out caller-allocated). This is
+ * face-api's padToSquare + resizeBilinear without building the padded canvas. */
+void sj_face_resize_padded(const struct sj_face_image *img, int side, int ox, int oy, float *out,
+                           int size);
+/* The same with img centred on the square (padToSquare(..., true)): the shorter side gets
+ * round(diff / 2) zero rows or columns after it and the rest before. */
+void sj_face_resize_centred(const struct sj_face_image *img, float *out, int size);
 
 #endif

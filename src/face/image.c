@@ -12,6 +12,7 @@
 #include <string.h>
 #include <turbojpeg.h>
 
+#include "face/face_int.h"
 #include "shujian/face.h"
 
 #define MAX_SIDE 8192
@@ -235,6 +236,51 @@ void sj_face_resize_bilinear(const float *src, int src_w, int src_h, float *out,
             }
         }
     }
+}
+
+/* One channel of img placed at (ox, oy) on a zero canvas. */
+static double canvas_at(const struct sj_face_image *img, int ox, int oy, int cx, int cy, int k)
+{
+    int x = cx - ox, y = cy - oy;
+    if (x < 0 || y < 0 || x >= img->width || y >= img->height)
+        return 0.0;
+    return img->rgb[((size_t)y * img->width + x) * 3 + k];
+}
+
+void sj_face_resize_padded(const struct sj_face_image *img, int side, int ox, int oy, float *out,
+                           int size)
+{
+    double r = (double)side / size;
+    for (int row = 0; row < size; row++) {
+        double fy = r * row;
+        int y0 = (int)floor(fy), y1 = (int)ceil(fy);
+        y1 = y1 > side - 1 ? side - 1 : y1;
+        double dy = fy - y0;
+        for (int col = 0; col < size; col++) {
+            double fx = r * col;
+            int x0 = (int)floor(fx), x1 = (int)ceil(fx);
+            x1 = x1 > side - 1 ? side - 1 : x1;
+            double dx = fx - x0;
+            for (int k = 0; k < 3; k++) {
+                double tl = canvas_at(img, ox, oy, x0, y0, k),
+                       tr = canvas_at(img, ox, oy, x1, y0, k);
+                double bl = canvas_at(img, ox, oy, x0, y1, k),
+                       br = canvas_at(img, ox, oy, x1, y1, k);
+                double top = tl + (tr - tl) * dx, bottom = bl + (br - bl) * dx;
+                out[((size_t)row * size + col) * 3 + k] = (float)(top + (bottom - top) * dy);
+            }
+        }
+    }
+}
+
+void sj_face_resize_centred(const struct sj_face_image *img, float *out, int size)
+{
+    int side = img->width > img->height ? img->width : img->height;
+    int diff = side - (img->width < img->height ? img->width : img->height);
+    /* padToSquare(centred) appends round(diff / 2) and prepends the rest. */
+    int before = diff - (int)lround(diff * 0.5);
+    int ox = img->width < side ? before : 0, oy = img->height < side ? before : 0;
+    sj_face_resize_padded(img, side, ox, oy, out, size);
 }
 
 int sj_face_image_write_ppm(const struct sj_face_image *img, const char *path, struct sj_err *err)

@@ -2,8 +2,10 @@
  * model.c - finds and opens the face-api weights and runs the networks on decoded images.
  * Where the weights are: $SHUJIAN_FACE_MODELS, else the directory they were installed to
  * (SJ_FACE_MODEL_DIR, baked in at configure time), else the npm package in the source tree
- * that scripts/bootstrap installs (SJ_FACE_SOURCE_MODEL_DIR).
+ * that scripts/bootstrap installs (SJ_FACE_SOURCE_MODEL_DIR). Opening the model sets OpenBLAS to
+ * one thread unless OPENBLAS_NUM_THREADS is set.
  */
+#include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -33,11 +35,24 @@ int sj_face_model_open(const char *dir, struct sj_face_model **out, struct sj_er
 {
     struct sj_face_model *m = sj_xcalloc(1, sizeof *m);
     *out = NULL;
+    /* One BLAS thread per verification: concurrent check-ins are the parallelism, and
+     * OpenBLAS's waiting threads cost more than they save on a busy 2-core server
+     * (docs/PERFORMANCE.md). OPENBLAS_NUM_THREADS overrides. */
+    if (!getenv("OPENBLAS_NUM_THREADS"))
+        openblas_set_num_threads(1);
     if (!dir)
         dir = sj_face_model_dir();
     int rc = sj_face_weights_load(dir, "face_recognition_model", &m->recog_weights, err);
     if (rc == 0)
         rc = sj_face_recog_load(&m->recog, m->recog_weights, err);
+    if (rc == 0)
+        rc = sj_face_weights_load(dir, "ssd_mobilenetv1_model", &m->ssd_weights, err);
+    if (rc == 0)
+        rc = sj_face_ssd_load(&m->ssd, m->ssd_weights, err);
+    if (rc == 0)
+        rc = sj_face_weights_load(dir, "face_landmark_68_model", &m->lm_weights, err);
+    if (rc == 0)
+        rc = sj_face_lm68_load(&m->lm, m->lm_weights, err);
     if (rc < 0) {
         sj_face_model_close(m);
         return rc;
@@ -51,6 +66,8 @@ void sj_face_model_close(struct sj_face_model *model)
     if (!model)
         return;
     sj_face_weights_free(model->recog_weights);
+    sj_face_weights_free(model->ssd_weights);
+    sj_face_weights_free(model->lm_weights);
     free(model);
 }
 

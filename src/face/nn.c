@@ -9,6 +9,7 @@
  */
 #include <cblas.h>
 #include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,42 +42,85 @@ static int out_size(int in, int k, int stride, enum sj_pad pad, int *before)
     return out;
 }
 
-void sj_nn_conv2d(const struct sj_ftensor *in, const float *filter, const float *bias, int kh,
-                  int kw, int cout, int stride, enum sj_pad pad, struct sj_ftensor *out)
+/* im2col: one row of kh * kw * cin values per output pixel; taps outside the input are 0. */
+static float *im2col(const struct sj_ftensor *in, int kh, int kw, int stride, int top, int left,
+                     int oh, int ow)
 {
-    int top, left;
-    int oh = out_size(in->h, kh, stride, pad, &top), ow = out_size(in->w, kw, stride, pad, &left);
     int cin = in->c, kdim = kh * kw * cin;
-    sj_ftensor_init(out, oh, ow, cout);
-    const float *col = in->data;
-    float *buf = NULL;
-    if (!(kh == 1 && kw == 1 && stride == 1)) {
-        buf = sj_xcalloc((size_t)oh * ow * kdim, sizeof(float));
-        for (int y = 0; y < oh; y++) {
-            for (int x = 0; x < ow; x++) {
-                float *row = buf + ((size_t)y * ow + x) * kdim;
-                for (int ky = 0; ky < kh; ky++) {
-                    int sy = y * stride + ky - top;
-                    if (sy < 0 || sy >= in->h)
+    float *buf = sj_xcalloc((size_t)oh * ow * kdim, sizeof(float));
+    for (int y = 0; y < oh; y++) {
+        for (int x = 0; x < ow; x++) {
+            float *row = buf + ((size_t)y * ow + x) * kdim;
+            for (int ky = 0; ky < kh; ky++) {
+                int sy = y * stride + ky - top;
+                if (sy < 0 || sy >= in->h)
+                    continue;
+                for (int kx = 0; kx < kw; kx++) {
+                    int sx = x * stride + kx - left;
+                    if (sx < 0 || sx >= in->w)
                         continue;
-                    for (int kx = 0; kx < kw; kx++) {
-                        int sx = x * stride + kx - left;
-                        if (sx < 0 || sx >= in->w)
-                            continue;
-                        memcpy(row + (ky * kw + kx) * cin,
-                               in->data + ((size_t)sy * in->w + sx) * cin,
-                               (size_t)cin * sizeof(float));
-                    }
+                    memcpy(row + (ky * kw + kx) * cin, in->data + ((size_t)sy * in->w + sx) * cin,
+                           (size_t)cin * sizeof(float));
                 }
             }
         }
-        col = buf;
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, oh * ow, cout, kdim, 1.0f, col, kdim,
-                filter, cout, 0.0f, out->data, cout);
+    return buf;
+}
+
+void sj_nn_conv2d_clip(const struct sj_ftensor *in, const float *filter, const float *bias, int kh,
+                       int kw, int cout, int stride, enum sj_pad pad, float lo, float hi,
+                       struct sj_ftensor *out)
+{
+    int top, left;
+    int oh = out_size(in->h, kh, stride, pad, &top), ow = out_size(in->w, kw, stride, pad, &left);
+    int kdim = kh * kw * in->c;
+    /* sgemm with beta 0 writes every output element: no need to clear them first. */
+    *out =
+        (struct sj_ftensor){oh, ow, cout, sj_xmalloc(((size_t)oh * ow * cout + 1) * sizeof(float))};
+    float *buf =
+        kh == 1 && kw == 1 && stride == 1 ? NULL : im2col(in, kh, kw, stride, top, left, oh, ow);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, oh * ow, cout, kdim, 1.0f,
+                buf ? buf : in->data, kdim, filter, cout, 0.0f, out->data, cout);
     free(buf);
-    if (bias)
-        sj_nn_scale(out, NULL, bias);
+    /* Bias and clamp in one pass over the output. */
+    size_t n = (size_t)oh * ow;
+    float *restrict d = out->data;
+    for (size_t i = 0; i < n; i++, d += cout)
+        for (int ch = 0; ch < cout; ch++) {
+            float v = bias ? d[ch] + bias[ch] : d[ch];
+            v = v < lo ? lo : v;
+            d[ch] = v > hi ? hi : v;
+        }
+}
+
+void sj_nn_conv2d(const struct sj_ftensor *in, const float *filter, const float *bias, int kh,
+                  int kw, int cout, int stride, enum sj_pad pad, struct sj_ftensor *out)
+{
+    sj_nn_conv2d_clip(in, filter, bias, kh, kw, cout, stride, pad, -INFINITY, INFINITY, out);
+}
+
+/* One output pixel of a depthwise conv: its c channels are summed over the taps that fall
+ * inside the input, so they stay in L1 while all k * k taps are added. */
+static void depthwise_pixel(const struct sj_ftensor *in, const float *filter, int k, int sy0,
+                            int sx0, float *restrict o)
+{
+    int c = in->c;
+    memset(o, 0, (size_t)c * sizeof(float));
+    for (int ky = 0; ky < k; ky++) {
+        int sy = sy0 + ky;
+        if (sy < 0 || sy >= in->h)
+            continue;
+        for (int kx = 0; kx < k; kx++) {
+            int sx = sx0 + kx;
+            if (sx < 0 || sx >= in->w)
+                continue;
+            const float *restrict p = in->data + ((size_t)sy * in->w + sx) * c;
+            const float *restrict f = filter + (ky * k + kx) * c;
+            for (int ch = 0; ch < c; ch++)
+                o[ch] += p[ch] * f[ch];
+        }
+    }
 }
 
 void sj_nn_depthwise(const struct sj_ftensor *in, const float *filter, const float *bias, int k,
@@ -84,26 +128,11 @@ void sj_nn_depthwise(const struct sj_ftensor *in, const float *filter, const flo
 {
     int top, left, c = in->c;
     int oh = out_size(in->h, k, stride, pad, &top), ow = out_size(in->w, k, stride, pad, &left);
-    sj_ftensor_init(out, oh, ow, c);
-    for (int y = 0; y < oh; y++) {
-        for (int x = 0; x < ow; x++) {
-            float *o = out->data + ((size_t)y * ow + x) * c;
-            for (int ky = 0; ky < k; ky++) {
-                int sy = y * stride + ky - top;
-                if (sy < 0 || sy >= in->h)
-                    continue;
-                for (int kx = 0; kx < k; kx++) {
-                    int sx = x * stride + kx - left;
-                    if (sx < 0 || sx >= in->w)
-                        continue;
-                    const float *p = in->data + ((size_t)sy * in->w + sx) * c;
-                    const float *f = filter + (ky * k + kx) * c;
-                    for (int ch = 0; ch < c; ch++)
-                        o[ch] += p[ch] * f[ch];
-                }
-            }
-        }
-    }
+    *out = (struct sj_ftensor){oh, ow, c, sj_xmalloc(((size_t)oh * ow * c + 1) * sizeof(float))};
+    for (int y = 0; y < oh; y++)
+        for (int x = 0; x < ow; x++)
+            depthwise_pixel(in, filter, k, y * stride - top, x * stride - left,
+                            out->data + ((size_t)y * ow + x) * c);
     if (bias)
         sj_nn_scale(out, NULL, bias);
 }
@@ -151,21 +180,61 @@ void sj_nn_avgpool(const struct sj_ftensor *in, int k, int stride, enum sj_pad p
 
 void sj_nn_relu(struct sj_ftensor *t)
 {
-    size_t n = (size_t)t->h * t->w * t->c;
-    for (size_t i = 0; i < n; i++)
-        t->data[i] = t->data[i] > 0.0f ? t->data[i] : 0.0f;
+    sj_nn_clip(t, 0.0f, INFINITY);
 }
 
 void sj_nn_scale(struct sj_ftensor *t, const float *mul, const float *add)
 {
     size_t n = (size_t)t->h * t->w;
-    for (size_t i = 0; i < n; i++) {
-        float *p = t->data + i * t->c;
-        for (int ch = 0; ch < t->c; ch++) {
-            if (mul)
-                p[ch] *= mul[ch];
-            if (add)
-                p[ch] += add[ch];
-        }
+    int c = t->c;
+    float *restrict d = t->data;
+    for (size_t i = 0; i < n; i++, d += c) {
+        if (mul)
+            for (int ch = 0; ch < c; ch++)
+                d[ch] *= mul[ch];
+        if (add)
+            for (int ch = 0; ch < c; ch++)
+                d[ch] += add[ch];
     }
+}
+
+void sj_nn_scale_clip(struct sj_ftensor *t, const float *mul, const float *add, float lo, float hi)
+{
+    size_t n = (size_t)t->h * t->w;
+    int c = t->c;
+    float *restrict d = t->data;
+    for (size_t i = 0; i < n; i++, d += c)
+        for (int ch = 0; ch < c; ch++) {
+            float v = d[ch] * mul[ch] + add[ch];
+            v = v < lo ? lo : v;
+            d[ch] = v > hi ? hi : v;
+        }
+}
+
+void sj_nn_clip(struct sj_ftensor *t, float lo, float hi)
+{
+    size_t n = (size_t)t->h * t->w * t->c;
+    float *restrict d = t->data;
+    for (size_t i = 0; i < n; i++) {
+        float v = d[i];
+        v = v < lo ? lo : v;
+        d[i] = v > hi ? hi : v;
+    }
+}
+
+void sj_nn_add(struct sj_ftensor *acc, const struct sj_ftensor *x)
+{
+    size_t n = (size_t)acc->h * acc->w * acc->c;
+    float *restrict a = acc->data;
+    const float *restrict b = x->data;
+    for (size_t i = 0; i < n; i++)
+        a[i] += b[i];
+}
+
+void sj_ftensor_copy(const struct sj_ftensor *t, struct sj_ftensor *out)
+{
+    size_t n = (size_t)t->h * t->w * t->c;
+    *out = *t;
+    out->data = sj_xmalloc((n + 1) * sizeof(float));
+    memcpy(out->data, t->data, n * sizeof(float));
 }

@@ -117,22 +117,9 @@ static void residual_block(struct sj_ftensor *x, const struct sj_face_conv c[2],
  * RGB and divides by 255. */
 static void prepare_input(const struct sj_face_image *img, struct sj_ftensor *x)
 {
-    int side = img->width > img->height ? img->width : img->height;
-    int diff = side - (img->width < img->height ? img->width : img->height);
-    int after = (int)lround(diff * 0.5), before = diff - after;
-    int ox = img->width < side ? before : 0, oy = img->height < side ? before : 0;
-    (void)after;
-    float *sq = sj_xcalloc((size_t)side * side * 3, sizeof(float));
-    for (int y = 0; y < img->height; y++)
-        for (int xx = 0; xx < img->width * 3; xx++)
-            sq[((size_t)(y + oy) * side + ox) * 3 + xx] = img->rgb[(size_t)y * img->width * 3 + xx];
-    sj_ftensor_init(x, 150, 150, 3);
-    if (side == 150)
-        memcpy(x->data, sq, 150 * 150 * 3 * sizeof(float));
-    else
-        sj_face_resize_bilinear(sq, side, side, x->data, 150, 150);
-    free(sq);
     static const float mean[3] = {122.782f, 117.001f, 104.298f};
+    sj_ftensor_init(x, 150, 150, 3);
+    sj_face_resize_centred(img, x->data, 150);
     for (size_t i = 0; i < 150 * 150; i++)
         for (int k = 0; k < 3; k++)
             x->data[i * 3 + k] = (x->data[i * 3 + k] - mean[k]) / 255.0f;

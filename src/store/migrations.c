@@ -12,6 +12,10 @@
  * Version 2: model_runs; leads; lead_evidence; lead_history (docs/LEADS.md).
  * migration_identity: offices; users; login_failures; sessions (docs/API.md).
  * migration_ledger: ledger_meta; ledger_entries; ledger_checkpoints (docs/LEDGER.md).
+ * migration_office_scope: office_id of datasets, model_runs and leads (docs/API.md).
+ * migration_bail, migration_bail_activity: the bail_* tables of bail supervision
+ *   (docs/BAIL.md).
+ * migration_face: face_templates; face_checks (docs/FACE.md).
  */
 #include <stdio.h>
 
@@ -228,11 +232,203 @@ static const char migration_ledger[] =
     "    OR OLD.tree_size >= (SELECT max(tree_size) FROM ledger_checkpoints)\n"
     "  BEGIN SELECT RAISE(ABORT, 'this ledger checkpoint must be kept'); END;\n";
 
+/* Office ownership for the platform API (include/shujian/platform.h, docs/API.md): a
+ * dataset, a model run and a lead belong to an office; NULL means the workspace's own office
+ * (the one with the lowest id), which is what every row made before this version gets. */
+static const char migration_office_scope[] =
+    "ALTER TABLE datasets ADD COLUMN office_id INTEGER REFERENCES offices(id);\n"
+    "ALTER TABLE model_runs ADD COLUMN office_id INTEGER REFERENCES offices(id);\n"
+    "ALTER TABLE leads ADD COLUMN office_id INTEGER REFERENCES offices(id);\n"
+    "CREATE INDEX model_runs_office ON model_runs (office_id);\n"
+    "CREATE INDEX leads_office ON leads (office_id);\n";
+
+/* Bail supervision (src/store/bail_store.c, docs/BAIL.md). Times are ms since the epoch;
+ * positions are WGS-84. bail_fence_states.fence_id 0 is the union of a subject's allowed
+ * fences. Devices keep only BLAKE2b hashes of enrolment codes and tokens; at most one device
+ * per subject and one subject per app installation are active. An alert's dedupe_key makes
+ * raising it idempotent; a resolved alert always has its resolution note. */
+static const char migration_bail[] =
+    "CREATE TABLE bail_subjects (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  office_id INTEGER NOT NULL REFERENCES offices(id),\n"
+    "  name TEXT NOT NULL, id_number TEXT NOT NULL, phone TEXT NOT NULL,\n"
+    "  residence TEXT NOT NULL, crime_type TEXT NOT NULL, case_number TEXT NOT NULL,\n"
+    "  prosecutor_id INTEGER NOT NULL REFERENCES users(id),\n"
+    "  police_id INTEGER REFERENCES users(id),\n"
+    "  bail_start TEXT NOT NULL, bail_end TEXT NOT NULL, conditions TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'ended')),\n"
+    "  created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,\n"
+    "  UNIQUE (id_number, case_number), CHECK (bail_end >= bail_start)\n"
+    ");\n"
+    "CREATE INDEX bail_subjects_office ON bail_subjects (office_id, status);\n"
+    "CREATE INDEX bail_subjects_prosecutor ON bail_subjects (prosecutor_id);\n"
+    "CREATE INDEX bail_subjects_police ON bail_subjects (police_id);\n"
+    "CREATE TABLE bail_groups (\n"
+    "  office_id INTEGER NOT NULL REFERENCES offices(id), name TEXT NOT NULL,\n"
+    "  subject_id INTEGER NOT NULL REFERENCES bail_subjects(id),\n"
+    "  PRIMARY KEY (office_id, name, subject_id)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX bail_groups_subject ON bail_groups (subject_id);\n"
+    "CREATE TABLE bail_devices (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  subject_id INTEGER NOT NULL REFERENCES bail_subjects(id),\n"
+    "  status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'revoked')),\n"
+    "  enrol_hash BLOB UNIQUE, enrol_expires_ms INTEGER, token_hash BLOB UNIQUE,\n"
+    "  install_id TEXT, label TEXT NOT NULL DEFAULT '',\n"
+    "  created_ms INTEGER NOT NULL, bound_ms INTEGER, revoked_ms INTEGER, last_seen_ms INTEGER\n"
+    ");\n"
+    "CREATE UNIQUE INDEX bail_devices_active ON bail_devices (subject_id) WHERE status = 'active';\n"
+    "CREATE UNIQUE INDEX bail_devices_install ON bail_devices (install_id)\n"
+    "  WHERE status = 'active';\n"
+    "CREATE TABLE bail_schedules (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  subject_id INTEGER NOT NULL REFERENCES bail_subjects(id),\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('daily', 'weekly')),\n"
+    "  start_min INTEGER NOT NULL, end_min INTEGER NOT NULL, weekdays INTEGER NOT NULL,\n"
+    "  valid_from_ms INTEGER NOT NULL, valid_until_ms INTEGER NOT NULL,\n"
+    "  is_active INTEGER NOT NULL DEFAULT 1, created_ms INTEGER NOT NULL,\n"
+    "  CHECK (start_min >= 0 AND end_min > start_min AND end_min <= 1440)\n"
+    ");\n"
+    "CREATE INDEX bail_schedules_subject ON bail_schedules (subject_id);\n"
+    "CREATE TABLE bail_spots (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  subject_id INTEGER NOT NULL REFERENCES bail_subjects(id),\n"
+    "  issued_ms INTEGER NOT NULL, deadline_ms INTEGER NOT NULL,\n"
+    "  issued_by INTEGER REFERENCES users(id), CHECK (deadline_ms > issued_ms)\n"
+    ");\n"
+    "CREATE INDEX bail_spots_subject ON bail_spots (subject_id, issued_ms);\n"
+    "CREATE TABLE bail_fences (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  office_id INTEGER NOT NULL REFERENCES offices(id),\n"
+    "  subject_id INTEGER REFERENCES bail_subjects(id), group_name TEXT, leave_id INTEGER,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('allowed', 'forbidden')),\n"
+    "  name TEXT NOT NULL, geometry TEXT NOT NULL,\n"
+    "  valid_from_ms INTEGER NOT NULL DEFAULT 0, valid_until_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  is_active INTEGER NOT NULL DEFAULT 1, created_ms INTEGER NOT NULL,\n"
+    "  CHECK ((subject_id IS NULL) <> (group_name IS NULL))\n"
+    ");\n"
+    "CREATE INDEX bail_fences_subject ON bail_fences (subject_id);\n"
+    "CREATE INDEX bail_fences_group ON bail_fences (office_id, group_name);\n"
+    "CREATE TABLE bail_fence_states (\n"
+    "  subject_id INTEGER NOT NULL, fence_id INTEGER NOT NULL, state TEXT NOT NULL,\n"
+    "  state_since_ms INTEGER NOT NULL, run_rel INTEGER NOT NULL, run_count INTEGER NOT NULL,\n"
+    "  run_first_ms INTEGER NOT NULL, last_fix_ms INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (subject_id, fence_id)\n"
+    ") WITHOUT ROWID;\n";
+
+/* Bail supervision, continued: what happens (check-ins, the trail, leaves, alerts) and who
+ * handles it (roster, daily sign-offs). Two migrations only because ISO C caps a string
+ * literal at 4095 bytes. */
+static const char migration_bail_activity[] =
+    "CREATE TABLE bail_checkins (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  subject_id INTEGER NOT NULL REFERENCES bail_subjects(id),\n"
+    "  device_id INTEGER NOT NULL REFERENCES bail_devices(id),\n"
+    "  idem_key TEXT NOT NULL, body_hash BLOB NOT NULL,\n"
+    "  fix_ms INTEGER NOT NULL, received_ms INTEGER NOT NULL,\n"
+    "  lat REAL NOT NULL, lon REAL NOT NULL, accuracy_m REAL NOT NULL, datum TEXT NOT NULL,\n"
+    "  is_mock INTEGER NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK (status IN ('accepted', 'flagged', 'rejected')),\n"
+    "  flags INTEGER NOT NULL, slot_kind TEXT, slot_source_id INTEGER, slot_start_ms INTEGER,\n"
+    "  slot_end_ms INTEGER, face TEXT NOT NULL, face_score REAL, photo_sha256 TEXT,\n"
+    "  answer TEXT NOT NULL, reviewed_by INTEGER REFERENCES users(id), reviewed_ms INTEGER,\n"
+    "  UNIQUE (device_id, idem_key)\n"
+    ");\n"
+    "CREATE INDEX bail_checkins_subject ON bail_checkins (subject_id, fix_ms);\n"
+    "CREATE TABLE bail_positions (\n"
+    "  subject_id INTEGER NOT NULL, t_ms INTEGER NOT NULL,\n"
+    "  lat_e7 INTEGER NOT NULL, lon_e7 INTEGER NOT NULL, acc_m INTEGER NOT NULL,\n"
+    "  flags INTEGER NOT NULL, PRIMARY KEY (subject_id, t_ms)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE bail_leaves (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  subject_id INTEGER NOT NULL REFERENCES bail_subjects(id),\n"
+    "  destination TEXT NOT NULL, reason TEXT NOT NULL,\n"
+    "  lat REAL NOT NULL, lon REAL NOT NULL, radius_m REAL NOT NULL,\n"
+    "  start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK (status IN ('submitted', 'approved', 'rejected')),\n"
+    "  submitted_ms INTEGER NOT NULL, decided_by INTEGER REFERENCES users(id),\n"
+    "  decided_ms INTEGER, note TEXT, fence_id INTEGER REFERENCES bail_fences(id),\n"
+    "  closed_ms INTEGER, CHECK (end_ms > start_ms)\n"
+    ");\n"
+    "CREATE INDEX bail_leaves_subject ON bail_leaves (subject_id, start_ms);\n"
+    "CREATE INDEX bail_leaves_open ON bail_leaves (end_ms) WHERE status = 'approved'\n"
+    "  AND closed_ms IS NULL;\n"
+    "CREATE TABLE bail_alerts (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  subject_id INTEGER NOT NULL REFERENCES bail_subjects(id),\n"
+    "  office_id INTEGER NOT NULL REFERENCES offices(id),\n"
+    "  kind TEXT NOT NULL, severity TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high')),\n"
+    "  status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved')),\n"
+    "  dedupe_key TEXT NOT NULL UNIQUE, detail TEXT NOT NULL, source TEXT NOT NULL,\n"
+    "  raised_ms INTEGER NOT NULL, assignee_id INTEGER REFERENCES users(id),\n"
+    "  escalate_at_ms INTEGER NOT NULL, escalated_ms INTEGER,\n"
+    "  escalated_to INTEGER REFERENCES users(id),\n"
+    "  acknowledged_by INTEGER REFERENCES users(id), acknowledged_ms INTEGER,\n"
+    "  resolved_by INTEGER REFERENCES users(id), resolved_ms INTEGER, resolution TEXT,\n"
+    "  ledger_index INTEGER,\n"
+    "  CHECK ((status = 'resolved') = (resolved_ms IS NOT NULL)),\n"
+    "  CHECK (status <> 'resolved' OR length(resolution) > 0)\n"
+    ");\n"
+    "CREATE INDEX bail_alerts_office ON bail_alerts (office_id, status, raised_ms);\n"
+    "CREATE INDEX bail_alerts_subject ON bail_alerts (subject_id, raised_ms);\n"
+    "CREATE INDEX bail_alerts_escalate ON bail_alerts (escalate_at_ms) WHERE status = 'open'\n"
+    "  AND escalated_ms IS NULL;\n"
+    "CREATE TABLE bail_roster (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  office_id INTEGER NOT NULL REFERENCES offices(id),\n"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),\n"
+    "  start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL,\n"
+    "  CHECK (end_ms > start_ms)\n"
+    ");\n"
+    "CREATE INDEX bail_roster_office ON bail_roster (office_id, start_ms);\n"
+    "CREATE TABLE bail_signoffs (\n"
+    "  user_id INTEGER NOT NULL REFERENCES users(id), day TEXT NOT NULL,\n"
+    "  office_id INTEGER NOT NULL REFERENCES offices(id), items INTEGER NOT NULL,\n"
+    "  signed_ms INTEGER NOT NULL, PRIMARY KEY (user_id, day)\n"
+    ") WITHOUT ROWID;\n";
+
+/* Face verification (docs/FACE.md): templates kept apart from identity data, each sealed with
+ * libsodium's crypto_secretbox under a key file outside the database; and the record of every
+ * verification (distance, decision, threshold, model), joined to check-ins by photo_sha256. */
+static const char migration_face[] =
+    "CREATE TABLE face_templates (\n"
+    "  subject_id INTEGER PRIMARY KEY,\n"
+    "  model TEXT NOT NULL,\n"
+    "  nonce BLOB NOT NULL,\n"
+    "  sealed BLOB NOT NULL,\n"
+    "  face_side INTEGER NOT NULL,\n"
+    "  sharpness REAL NOT NULL,\n"
+    "  enrolled_ms INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE TABLE face_checks (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  subject_id INTEGER NOT NULL,\n"
+    "  checked_ms INTEGER NOT NULL,\n"
+    "  photo_sha256 TEXT NOT NULL,\n"
+    "  decision TEXT NOT NULL,\n"
+    "  problem TEXT NOT NULL,\n"
+    "  distance REAL,\n"
+    "  threshold REAL NOT NULL,\n"
+    "  model TEXT NOT NULL,\n"
+    "  face_count INTEGER NOT NULL,\n"
+    "  face_side INTEGER NOT NULL,\n"
+    "  sharpness REAL NOT NULL,\n"
+    "  ms REAL NOT NULL,\n"
+    "  kept_photo TEXT\n"
+    ");\n"
+    "CREATE INDEX face_checks_subject ON face_checks (subject_id, checked_ms);\n"
+    "CREATE INDEX face_checks_photo ON face_checks (photo_sha256);\n";
+
 const char *const sj_store_migrations[] = {
     migration_1,
     migration_2,
     migration_identity,
     migration_ledger,
+    migration_office_scope,
+    migration_bail,
+    migration_bail_activity,
+    migration_face,
 };
 const size_t sj_store_migration_count = SJ_ARRAY_LEN(sj_store_migrations);
 

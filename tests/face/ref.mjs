@@ -1,5 +1,7 @@
 // Reference run of face-api (TF.js, cpu backend) for the C parity tests and bench/face.
 // Usage: node ref.mjs MODEL_DIR MODE IMAGE.ppm...   MODE: descriptor | full
+// full: SSD MobileNet v1 (minConfidence 0.5, maxResults 10) + landmarks + descriptors, per face:
+// score, box, landmarks, aligned (alignedRect), crop (the descriptor's region), descriptor.
 // Images are binary PPM (P6) files written by the C side, so both implementations see the
 // very same pixels; JPEG decoding is tested separately. Prints one JSON document on stdout.
 // Exits non-zero (never "skips") when face-api or TF.js cannot be loaded.
@@ -43,6 +45,9 @@ async function loadNet(net, dir, name) {
   net.loadFromWeightMap(tf.io.decodeWeights(ab, specs));
 }
 
+// The region face-api cuts out for the descriptor (dlib alignment, clipped and floored).
+const rectOf = (b) => [b.x, b.y, b.width, b.height];
+
 const [dir, mode, ...images] = process.argv.slice(2);
 await tf.setBackend('cpu');
 await tf.ready();
@@ -66,6 +71,8 @@ for (const file of images) {
       box: [r.detection.box.x, r.detection.box.y, r.detection.box.width, r.detection.box.height],
       landmarks: r.landmarks.positions.map((p) => [p.x, p.y]),
       aligned: [r.alignedRect.box.x, r.alignedRect.box.y, r.alignedRect.box.width, r.alignedRect.box.height],
+      crop: rectOf(r.landmarks.align(null, { useDlibAlignment: true })
+        .clipAtImageBorders(img.shape[1], img.shape[0])),
       descriptor: Array.from(r.descriptor),
     }));
   }
