@@ -1,0 +1,138 @@
+#!/bin/sh
+# model.sh - the model benchmark: for each scale, writes the demo world into a temporary
+# directory (`shujian demo-data --scale N`), imports it, and for each toolbox model measures
+# the wall time and peak memory (maximum resident set) of `shujian model run ID` and of the
+# same rule written by hand as one SQL query (bench/model-sql/ID.sql) run by the sqlite3
+# shell on the same workspace, then prints a table with the ratio (model ÷ hand-written).
+# Both must find the leads of answers.json; the table says whether they did.
+#
+# Usage: bench/model.sh [BUILD_DIR] [SCALE...]   (default: build/release, scales 1 and 100;
+#        add 1000 for the 4.5-million-row world, which takes minutes to write and import)
+# Environment: BENCH_TIMEOUT (seconds per command, default 900), BENCH_KEEP=1 keeps the
+# temporary directories (their path is printed), BENCH_PLAN=1 prints EXPLAIN QUERY PLAN of
+# both queries of each model. Needs python3 and the sqlite3 shell; uses GNU time
+# (/usr/bin/time, Debian package `time`) when present, else a python3 resource wrapper.
+# Targets (docs/PERFORMANCE.md, "model"): ratio <= 1.1, and < 10 s per model at scale 1000.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-build/release}
+[ $# -gt 0 ] && shift
+scales=${*:-1 100}
+bin="$build/src/cli/shujian"
+timeout=${BENCH_TIMEOUT:-900}
+[ -x "$bin" ] || { echo "model.sh: no $bin; build first (make release)" >&2; exit 1; }
+command -v sqlite3 >/dev/null || { echo "model.sh: needs the sqlite3 shell" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "model.sh: needs python3" >&2; exit 1; }
+export SHUJIAN_MODELS="${SHUJIAN_MODELS:-$here/../models}"
+unset SHUJIAN_WORKSPACE
+
+helper=$(mktemp)
+trap 'rm -f "$helper"' EXIT
+cat >"$helper" <<'EOF'
+import json, os, re, resource, sqlite3, subprocess, sys, time
+
+cmd = sys.argv[1]
+if cmd == "measure":            # OUT CMD...: runs CMD, writes "seconds maxrss_kb exit" to OUT
+    t = time.monotonic()
+    try:
+        rc = subprocess.run(sys.argv[3:]).returncode
+    except KeyboardInterrupt:
+        rc = 130
+    kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    open(sys.argv[2], "w").write("%.3f %d %d\n" % (time.monotonic() - t, kb, rc))
+elif cmd == "fill":             # DB SQL_IN SQL_OUT: placeholders from the catalog
+    db = sqlite3.connect("file:%s?mode=ro" % sys.argv[2], uri=True)
+    ids = {name: (i, table) for i, name, table in db.execute("SELECT id, name, table_name FROM datasets")}
+    cols = {}
+    for ds, pos, name, sql in db.execute(
+            "SELECT d.name, c.position, c.name, c.sql_name FROM dataset_columns c "
+            "JOIN datasets d ON d.id = c.dataset_id"):
+        cols[(ds, name)] = sql
+    def sub(m):
+        ds, header, is_id = m.group(1), m.group(2), m.group(3)
+        if ds not in ids:
+            sys.exit("fill: the workspace has no dataset %s" % ds)
+        if is_id:
+            return str(ids[ds][0])
+        if header is None:
+            return ids[ds][1]
+        if (ds, header) not in cols:
+            sys.exit("fill: dataset %s has no column %s" % (ds, header))
+        return cols[(ds, header)]
+    text = open(sys.argv[3], encoding="utf-8").read()
+    text = re.sub(r"\{([a-z0-9_]+)(?::([^}]+)|(#))?\}", sub, text)
+    open(sys.argv[4], "w", encoding="utf-8").write(text)
+elif cmd == "models":           # answers.json: model ids in order
+    print("\n".join(json.load(open(sys.argv[2], encoding="utf-8"))))
+elif cmd == "check":            # answers.json MODEL run.json sql.tsv: "model/sql" verdicts
+    want = sorted(set(json.load(open(sys.argv[2], encoding="utf-8"))[sys.argv[3]]))
+    got = []
+    try:
+        for line in open(sys.argv[4], encoding="utf-8"):
+            if line.strip():
+                got = sorted(set(l["subject"] for l in json.loads(line)["leads"]))
+    except (OSError, ValueError, KeyError):
+        got = None
+    try:
+        sql = sorted(set(l.split("\t")[0] for l in open(sys.argv[5], encoding="utf-8") if l.strip()))
+    except OSError:
+        sql = None
+    word = lambda x: "-" if x is None else ("ok" if x == want else "DIFF(%d)" % len(x))
+    print("%d %s/%s" % (len(want), word(got), word(sql)))
+EOF
+
+# measure OUT CMD...: wall seconds and peak resident KB of CMD into OUT ("s kb rc"); GNU
+# time gives the memory, the clock around it the time (to the millisecond).
+measure() {
+    out=$1
+    shift
+    if [ -x /usr/bin/time ]; then
+        rc=0
+        t0=$(date +%s%N)
+        /usr/bin/time -f '%M' -o "$out.t" timeout "$timeout" "$@" || rc=$?
+        t1=$(date +%s%N)
+        echo "$(( (t1 - t0) / 1000000000 )).$(printf '%03d' $(( (t1 - t0) / 1000000 % 1000 ))) $(tail -1 "$out.t") $rc" >"$out"
+    else
+        python3 "$helper" measure "$out" timeout "$timeout" "$@" || true
+    fi
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(sqlite3 --version | cut -d' ' -f1) (sqlite3 shell)"
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "timer:   $([ -x /usr/bin/time ] && echo 'GNU time' || echo 'python3 resource'); timeout ${timeout}s per command"
+for scale in $scales; do
+    dir=$(mktemp -d)
+    ws="$dir/ws"
+    start=$(date +%s)
+    "$bin" demo-data "$dir/data" --scale "$scale" --seed 1 | tail -1
+    set --
+    for f in "$dir"/data/*; do
+        case "$f" in *.csv | *.xlsx | *.xls) set -- "$@" "$f" ;; esac
+    done
+    measure "$dir/import.m" "$bin" import "$@" --workspace "$ws" >"$dir/import.out"
+    read -r s kb rc <"$dir/import.m"
+    echo "scale $scale: written in $(( $(date +%s) - start - ${s%.*} )) s, imported in $s s (peak $((kb / 1024)) MB, exit $rc); load $(cut -d' ' -f1 /proc/loadavg)"
+    printf '%-30s %9s %8s %9s %8s %7s  %s\n' model "model s" "MB" "sql s" "MB" ratio "leads model/sql"
+    for model in $(python3 "$helper" models "$dir/data/answers.json"); do
+        python3 "$helper" fill "$ws/workspace.db" "$here/model-sql/$model.sql" "$dir/$model.sql"
+        measure "$dir/$model.model" "$bin" model run "$model" --json --reveal --workspace "$ws" \
+            >"$dir/$model.json" 2>"$dir/$model.err"
+        measure "$dir/$model.sqlm" sqlite3 -readonly -batch -tabs "$ws/workspace.db" \
+            ".read $dir/$model.sql" >"$dir/$model.tsv" 2>"$dir/$model.sqlerr"
+        read -r ms mkb mrc <"$dir/$model.model"
+        read -r ss skb src <"$dir/$model.sqlm"
+        verdict=$(python3 "$helper" check "$dir/data/answers.json" "$model" "$dir/$model.json" \
+            "$dir/$model.tsv")
+        [ "$mrc" = 0 ] || verdict="$verdict model-exit-$mrc"
+        [ "$src" = 0 ] || verdict="$verdict sql-exit-$src"
+        ratio=$(python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.2f' % (a / b) if b > 0 else '-')" "$ms" "$ss")
+        printf '%-30s %9s %8d %9s %8d %7s  %s\n' "$model" "$ms" $((mkb / 1024)) "$ss" \
+            $((skb / 1024)) "$ratio" "$verdict"
+        if [ "${BENCH_PLAN:-0}" = 1 ]; then
+            echo "-- plan of the hand-written query"
+            sqlite3 -readonly "$ws/workspace.db" "EXPLAIN QUERY PLAN $(cat "$dir/$model.sql")" | sed 's/^/   /'
+            echo "-- plan of the compiled query: shujian model explain $model --workspace $ws"
+        fi
+    done
+    if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "kept: $dir"; else rm -rf "$dir"; fi
+done
