@@ -4,11 +4,11 @@
 -- of the same case 0-90 days after the appraisal. Text keys are compared trimmed, as the
 -- compiler compares them. Placeholders: see tax-not-transferred.sql.
 WITH disposals AS MATERIALIZED (
-  SELECT trim({disposals:案件编号}) AS case_no, {disposals:处置日期}_n AS disposed
+  SELECT {disposals:案件编号}_n AS case_no, {disposals:处置日期}_n AS disposed
   FROM {disposals}
 )
-SELECT trim(a.{appraisals:鉴定书编号}) AS subject,
-       trim(a.{appraisals:鉴定书编号}), trim(a.{appraisals:案件编号}),
+SELECT a.{appraisals:鉴定书编号}_n AS subject,
+       a.{appraisals:鉴定书编号}_n, a.{appraisals:案件编号}_n,
        trim(a.{appraisals:鉴定类型}), trim(a.{appraisals:鉴定对象}),
        trim(a.{appraisals:鉴定意见}), a.{appraisals:鉴定日期}_n,
        '{appraisals#}:' || a._row
@@ -18,7 +18,7 @@ WHERE ((trim(a.{appraisals:鉴定类型}) = '枪支鉴定' AND instr(trim(a.{app
   AND julianday('now') - julianday(a.{appraisals:鉴定日期}_n) > 90
   AND NOT EXISTS (
         SELECT 1 FROM disposals d
-        WHERE d.case_no = trim(a.{appraisals:案件编号})
+        WHERE d.case_no = a.{appraisals:案件编号}_n
           AND julianday(d.disposed) - julianday(a.{appraisals:鉴定日期}_n) BETWEEN 0 AND 90)
-  AND trim(a.{appraisals:鉴定书编号}) <> ''
+  AND a.{appraisals:鉴定书编号}_n <> ''
 ORDER BY subject;

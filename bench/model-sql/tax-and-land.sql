@@ -15,16 +15,16 @@ WITH tax AS (
           WHERE c.{case_system:证件号码}_n IS NOT NULL)
 ),
 running AS MATERIALIZED (
-  SELECT trim({land_inspections:地块编号}) AS plot, {land_inspections:巡查日期}_n AS inspected,
+  SELECT {land_inspections:地块编号}_n AS plot, {land_inspections:巡查日期}_n AS inspected,
          '{land_inspections#}:' || _row AS ev
   FROM {land_inspections}
   WHERE trim({land_inspections:现场情况}) = '仍在经营'
 ),
 land AS (
-  SELECT p.{land_penalties:统一社会信用代码}_n AS subject, trim(p.{land_penalties:地块编号}) AS plot,
+  SELECT p.{land_penalties:统一社会信用代码}_n AS subject, p.{land_penalties:地块编号}_n AS plot,
          r.inspected, '{land_penalties#}:' || p._row || ',' || r.ev AS ev
   FROM {land_penalties} p
-  JOIN running r ON r.plot = trim(p.{land_penalties:地块编号})
+  JOIN running r ON r.plot = p.{land_penalties:地块编号}_n
   WHERE trim(p.{land_penalties:违法类型}) IN ('非法占用耕地', '非法占用湿地')
     AND r.inspected > p.{land_penalties:处罚日期}_n
     AND p.{land_penalties:统一社会信用代码}_n <> ''

@@ -140,26 +140,15 @@ run_all() {
     return $status
 }
 
-# Known gaps of the pipeline (not of the models), as TAP TODO: these comparisons are
-# reported but do not fail the suite, and an unexpected pass (the gap closed) does, so the
-# entry is removed with the fix. Text keys (案件编号, 地块编号) are compared trimmed but not
-# NFKC-normalised, as docs/DEMO-DATA.md §2 requires: a full-width 案件编号 or 地块编号 never
-# matches (src/store/import.c stores no normalised value for text columns, and
-# src/model/compile_inputs.c compiles a text column to trim(c<P>)).
-todo_reason="text keys are not NFKC-normalised (full-width 案件编号/地块编号 never match)"
-todo_models="appraisal-not-followed-up protected-land-still-occupied"
-
 # compare_all NAME RUNS: one test per model, its subjects against answers.json.
 compare_all() {
     dir="$tmp/$1"
     for model in $(py models "$dir/data/answers.json"); do
         diff=$(py compare "$dir/data/answers.json" "$model" "$2")
-        todo=""
-        case " $todo_models " in *" $model "*) todo=" # TODO $todo_reason" ;; esac
         if [ -z "$diff" ]; then
-            ok "$1: $model finds exactly the planted leads$todo"
+            ok "$1: $model finds exactly the planted leads"
         else
-            not_ok "$1: $model finds exactly the planted leads$todo" "$diff"
+            not_ok "$1: $model finds exactly the planted leads" "$diff"
         fi
     done
 }
