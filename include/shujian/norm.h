@@ -189,4 +189,10 @@ const char *sj_region_table_source(void);
  * copied. Returns the length written, or -1 when it does not fit. */
 long sj_norm_mask(enum sj_kind kind, const char *value, char *out, size_t size);
 
+/* Masks the identifiers found in free text (a lead title, an evidence value, a log line),
+ * appending the result to out: a run of 15 or 18 digits (or 17 and an X) is masked as an id
+ * number, of 12 to 19 digits as a bank card, of 11 digits starting with 1 as a mobile; all
+ * else is copied. text is NUL-terminated and borrowed. Returns 0 or SJ_ETOOBIG (out's cap). */
+int sj_norm_mask_text(const char *text, struct sj_buf *out);
+
 #endif

@@ -83,55 +83,6 @@ static enum key_class classify(const char *key, enum sj_kind *kind)
     return KEY_TEXT;
 }
 
-/* ---- Free text ------------------------------------------------------------------------------ */
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* The kind a run of n digits (x_end: followed by X) is masked as, or SJ_KIND_TEXT. */
-static enum sj_kind run_kind(const char *run, size_t n, bool x_end)
-{
-    if (x_end)
-        return n == 17 ? SJ_KIND_IDCARD : SJ_KIND_TEXT;
-    if (n == 15 || n == 18)
-        return SJ_KIND_IDCARD;
-    if (n >= 12 && n <= 19)
-        return SJ_KIND_BANKCARD;
-    if (n == 11 && run[0] == '1')
-        return SJ_KIND_PHONE;
-    return SJ_KIND_TEXT;
-}
-
-static void mask_text(const char *text, struct sj_buf *out)
-{
-    for (size_t i = 0; text[i];) {
-        if (!is_digit(text[i])) {
-            sj_buf_putc(out, text[i++]);
-            continue;
-        }
-        size_t n = 0;
-        while (is_digit(text[i + n]))
-            n++;
-        bool x_end = n == 17 && (text[i + n] == 'X' || text[i + n] == 'x');
-        size_t total = n + (x_end ? 1 : 0);
-        enum sj_kind kind = run_kind(text + i, n, x_end);
-        char value[24], masked[48];
-        if (kind != SJ_KIND_TEXT && total < sizeof value) {
-            memcpy(value, text + i, total);
-            value[total] = '\0';
-            if (sj_norm_mask(kind, value, masked, sizeof masked) >= 0) {
-                sj_buf_append_cstr(out, masked);
-                i += total;
-                continue;
-            }
-        }
-        sj_buf_append(out, text + i, n);
-        i += n;
-    }
-}
-
 /* ---- The walk ------------------------------------------------------------------------------- */
 
 /* Masks one string value; returns whether it changed (and, unless dry, replaces it). */
@@ -149,7 +100,7 @@ static bool mask_string(json_t *v, enum key_class cls, enum sj_kind kind, bool i
             sj_buf_append_cstr(&out, masked);
         free(masked);
     } else {
-        mask_text(text, &out);
+        sj_norm_mask_text(text, &out);
     }
     bool is_changed = strcmp(sj_buf_cstr(&out), text) != 0;
     if (is_changed && !is_dry_run)

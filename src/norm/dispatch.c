@@ -461,3 +461,54 @@ long sj_norm_mask(enum sj_kind kind, const char *value, char *out, size_t size)
     out[o.len] = '\0';
     return (long)o.len;
 }
+
+/* ---- Masking free text ---------------------------------------------------------------------- */
+
+static bool is_ascii_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* The kind a run of n digits (x_end: followed by X) is masked as, or SJ_KIND_TEXT. */
+static enum sj_kind digit_run_kind(const char *run, size_t n, bool x_end)
+{
+    if (x_end)
+        return n == 17 ? SJ_KIND_IDCARD : SJ_KIND_TEXT;
+    if (n == 15 || n == 18)
+        return SJ_KIND_IDCARD;
+    if (n >= 12 && n <= 19)
+        return SJ_KIND_BANKCARD;
+    if (n == 11 && run[0] == '1')
+        return SJ_KIND_PHONE;
+    return SJ_KIND_TEXT;
+}
+
+int sj_norm_mask_text(const char *text, struct sj_buf *out)
+{
+    int rc = 0;
+    for (size_t i = 0; text[i] && rc == 0;) {
+        if (!is_ascii_digit(text[i])) {
+            rc = sj_buf_putc(out, text[i++]);
+            continue;
+        }
+        size_t n = 0;
+        while (is_ascii_digit(text[i + n]))
+            n++;
+        bool x_end = n == 17 && (text[i + n] == 'X' || text[i + n] == 'x');
+        size_t total = n + (x_end ? 1 : 0);
+        enum sj_kind kind = digit_run_kind(text + i, n, x_end);
+        char value[24], masked[48];
+        if (kind != SJ_KIND_TEXT && total < sizeof value) {
+            memcpy(value, text + i, total);
+            value[total] = '\0';
+            if (sj_norm_mask(kind, value, masked, sizeof masked) >= 0) {
+                rc = sj_buf_append_cstr(out, masked);
+                i += total;
+                continue;
+            }
+        }
+        rc = sj_buf_append(out, text + i, n);
+        i += n;
+    }
+    return rc;
+}

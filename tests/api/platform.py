@@ -238,10 +238,10 @@ t.ok(doc["job"]["state"] == "failed" and "no_such_dataset" in doc["job"]["error"
      "a run over a dataset that does not exist fails, saying which", doc["job"]["error"])
 
 # ---- Leads ---------------------------------------------------------------------------------------
-status, doc = chen.request("GET", "/api/v1/leads?model=appraisal-not-followed-up&limit=5")
-t.ok(status == 200 and doc["total"] == result["lead_count"] and len(doc["leads"]) == 5,
+status, doc = chen.request("GET", "/api/v1/leads?model=appraisal-not-followed-up&limit=2")
+t.ok(status == 200 and doc["total"] == result["lead_count"] >= 3 and len(doc["leads"]) == 2,
      "leads are listed by model with a total and a page", doc.get("total"))
-page2 = chen.request("GET", "/api/v1/leads?model=appraisal-not-followed-up&limit=5&offset=5")[1]
+page2 = chen.request("GET", "/api/v1/leads?model=appraisal-not-followed-up&limit=2&offset=2")[1]
 t.ok(not {l["id"] for l in doc["leads"]} & {l["id"] for l in page2["leads"]},
      "the second page has other leads")
 status, doc = chen.request("GET", "/api/v1/leads?sort=seen&order=asc&status=pending&"

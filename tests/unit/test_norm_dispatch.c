@@ -219,12 +219,34 @@ static void test_mask_table(void **state)
     assert_string_equal(out, "");
 }
 
+/* Identifiers inside free text are masked wherever they stand; other digits are kept. */
+static void test_mask_text(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *want;
+    } rows[] = {
+        {"当事人11010519491231002X涉税", "当事人110105********002X涉税"},
+        {"电话13800138000，卡号6222020200000005", "电话138****8000，卡号622202******0005"},
+        {"（2023）粤1802民初1234号，金额100000元", "（2023）粤1802民初1234号，金额100000元"},
+        {"no digits", "no digits"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < SJ_ARRAY_LEN(rows); i++) {
+        struct sj_buf out;
+        sj_buf_init(&out, 0);
+        assert_int_equal(sj_norm_mask_text(rows[i].text, &out), 0);
+        assert_string_equal(sj_buf_cstr(&out), rows[i].want);
+        sj_buf_release(&out);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_norm_routes_by_kind), cmocka_unit_test(test_norm_unknown_kind),
         cmocka_unit_test(test_detect_table),        cmocka_unit_test(test_detect_edges),
-        cmocka_unit_test(test_mask_table),
+        cmocka_unit_test(test_mask_table), cmocka_unit_test(test_mask_text),
     };
     return cmocka_run_group_tests_name("norm_dispatch", tests, NULL, NULL);
 }
