@@ -3,13 +3,34 @@
  * enrolment code, the phone binds with it (public route) and from then on authenticates with
  * "Authorization: Bearer <device token>". A device acts only for its own subject: any other
  * subject id answers 403 DEVICE_SUBJECT_FORBIDDEN. Check-ins carry an Idempotency-Key
- * header; a repeat with the same body gets the first answer, a changed body 422.
+ * header; a repeat with the same body gets the first answer, a changed body 422. A check-in
+ * may carry "photo" (base64 JPEG): it is verified against the subject's enrolled face with the
+ * model opened once per process; without a photo, a template or the model it is "unverified".
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "http/api_bail.h"
+#include "shujian/face.h"
+
+#define PHOTO_B64_MAX (12u * 1024u * 1024u) /* base64 characters of a check-in photo */
+
+static pthread_once_t face_once = PTHREAD_ONCE_INIT;
+static struct sj_face_model *face_model; /* process lifetime; NULL when it cannot be loaded */
+
+static void face_open(void)
+{
+    struct sj_err err;
+    sj_err_clear(&err);
+    if (sj_face_model_open(NULL, &face_model, &err) < 0) {
+        face_model = NULL;
+        sj_log(SJ_LOG_WARN, "face model not loaded (check-ins stay unverified): %s", err.message);
+    }
+}
 
 /* env and who for a device: the actor is the device, in its subject's office. */
 static int device_env(struct sj_http_ctx *ctx, const struct sj_bail_device *d,
@@ -107,11 +128,30 @@ int sj_http_bail_delete_device(struct sj_http_ctx *ctx)
     return sj_http_reply(ctx, 204, NULL);
 }
 
+/* Decodes the optional "photo" (standard base64 of JPEG bytes) into req->photo (arena). */
+static int read_photo(struct sj_http_ctx *ctx, struct sj_bail_checkin_request *req)
+{
+    json_t *photo = json_object_get(sj_http_body(ctx), "photo");
+    if (!photo || json_is_null(photo))
+        return 0;
+    size_t b64_len = json_string_length(photo);
+    if (!json_is_string(photo) || b64_len == 0 || b64_len > PHOTO_B64_MAX)
+        return sj_http_error(ctx, 400, "INVALID_FIELD",
+                             "字段“photo”应为 JPEG 照片的 base64 编码（base64 不超过 12 MiB）");
+    size_t cap = b64_len / 4 * 3 + 3, len = 0;
+    unsigned char *bin = sj_arena_alloc(&ctx->arena, cap);
+    if (sodium_base642bin(bin, cap, json_string_value(photo), b64_len, "\r\n", &len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 || len == 0)
+        return sj_http_error(ctx, 400, "INVALID_FIELD", "字段“photo”不是有效的 base64 编码");
+    req->photo = (struct sj_str){(const char *)bin, len};
+    return 0;
+}
+
 /* Reads the check-in body into *req (strings borrowed from the body). */
 static int read_checkin(struct sj_http_ctx *ctx, struct sj_bail_checkin_request *req)
 {
-    static const char *const fields[] = {"lat",    "lon",  "accuracy_m", "datum",
-                                         "fix_ms", "mock", NULL};
+    static const char *const fields[] = {"lat",  "lon",  "accuracy_m", "datum",
+                                         "fix_ms", "mock", "photo",      NULL};
     const char *datum = NULL;
     req->idem_key = sj_http_header(ctx, "Idempotency-Key");
     if (!req->idem_key || !req->idem_key[0])
@@ -131,7 +171,7 @@ static int read_checkin(struct sj_http_ctx *ctx, struct sj_bail_checkin_request 
     if (mock && !json_is_boolean(mock))
         return sj_http_error(ctx, 400, "INVALID_FIELD", "字段“mock”应为 true 或 false");
     req->is_mock = json_is_true(mock);
-    return 0;
+    return read_photo(ctx, req);
 }
 
 int sj_http_bail_post_checkin(struct sj_http_ctx *ctx)
@@ -141,6 +181,8 @@ int sj_http_bail_post_checkin(struct sj_http_ctx *ctx)
     struct sj_bail_device d = {0};
     struct sj_bail_env env;
     struct sj_bail_actor who;
+    struct sj_face_bail fb = {0};
+    struct sj_bail_face_verifier fv;
     struct sj_err err;
     sj_err_clear(&err);
     if (sj_http_bail_device(ctx, &d) < 0)
@@ -148,6 +190,12 @@ int sj_http_bail_post_checkin(struct sj_http_ctx *ctx)
     int rc = read_checkin(ctx, &req);
     if (rc == 0)
         rc = device_env(ctx, &d, &env, &who);
+    if (rc == 0 && req.photo.len > 0 && pthread_once(&face_once, face_open) == 0 && face_model) {
+        fb.model = face_model;
+        fb.store = env.store;
+        sj_face_bail_verifier(&fb, &fv);
+        env.face = &fv;
+    }
     if (rc == 0) {
         rc = sj_bail_checkin_submit(&env, &who, &d, &req, &res, &err);
         if (rc == SJ_EEXIST)
