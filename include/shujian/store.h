@@ -11,7 +11,8 @@
  * 1-based position P: cP (raw TEXT, NULL when empty) and, when it has a kind, cP_n (the
  * normalised value: INTEGER fen for amount, INTEGER for integer, TEXT otherwise; NULL when
  * empty or invalid). cP_n of kinds idcard, party-id, name, phone, case-no, credit-code,
- * org-code, bankcard and plate is indexed (index ds_<N>_cP_n; datasets imported by earlier
+ * org-code, bankcard and plate is indexed (index ds_<N>_cP_n), built not at import but
+ * when a model first runs over dataset N (src/store/plan.c; datasets imported by earlier
  * builds may also have one on date columns). dataset_columns maps names to positions.
  *
  * Ownership: a struct sj_store is owned by whoever opened it and used from one thread

@@ -2,8 +2,9 @@
  * import.c - writing one source (a file or a sheet) into a dataset. An import is one
  * transaction from sj_import_begin to sj_import_commit: an abort, an error or a crash
  * leaves the workspace exactly as it was. Rows go through one prepared INSERT reused for
- * every row (bound parameters only; no per-row SELECT), and the indexes of a new
- * dataset's table are built once at commit rather than maintained row by row.
+ * every row (bound parameters only; no per-row SELECT). No index is built here: the
+ * key-column indexes are built when a model first reads the dataset (src/store/plan.c),
+ * so an import that no model reads yet does not pay for them.
  * synchronous stays NORMAL during an import: OFF would save little (in WAL mode NORMAL
  * syncs only at checkpoints), and a power cut in the middle of the checkpoint that follows
  * a big commit could then leave a corrupt database, not just a lost import.
@@ -25,15 +26,10 @@
  * as fast when they fit the CPU's caches (docs/PERFORMANCE.md, import). The
  * connection's own cache size is restored when the import ends. */
 #define IMPORT_CACHE_KIB 2048
-/* Helper threads SQLite's sorter may use while the indexes are built at commit: one sorts
- * and writes a run while the import's thread scans the table for the next. The ingest
- * reading thread has finished by then, so on two cores this one has a core to itself. */
-#define INDEX_SORT_THREADS 1
 
 struct sj_import {
     struct sj_store *store;
     int64_t dataset_id;
-    bool is_new_dataset; /* created by this import: its indexes are built at commit */
     bool has_failed;     /* a statement failed: only abort is possible */
     size_t column_count;
     struct sj_column_def *columns; /* the dataset's columns (owned): names and kinds */
@@ -184,23 +180,6 @@ static int create_table(struct sj_import *imp, struct sj_err *err)
     return rc;
 }
 
-static int create_indexes(struct sj_import *imp, struct sj_err *err)
-{
-    int rc = 0;
-    sqlite3 *db = imp->store->db;
-    int threads = sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, INDEX_SORT_THREADS);
-    for (size_t i = 0; rc == 0 && i < imp->column_count; i++) {
-        char sql[160];
-        if (!sj_store_kind_is_indexed(imp->columns[i].kind))
-            continue;
-        snprintf(sql, sizeof sql, "CREATE INDEX ds_%lld_c%zu_n ON ds_%lld (c%zu_n)",
-                 (long long)imp->dataset_id, i + 1, (long long)imp->dataset_id, i + 1);
-        rc = sj_store_exec(imp->store, sql, err);
-    }
-    sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, threads);
-    return rc;
-}
-
 static void copy_columns(struct sj_import *imp, const struct sj_column_def *cols, size_t count)
 {
     imp->column_count = count;
@@ -215,7 +194,6 @@ static int create_dataset(struct sj_import *imp, const char *name, const struct 
                           size_t count, struct sj_err *err)
 {
     copy_columns(imp, cols, count);
-    imp->is_new_dataset = true;
     int rc = insert_dataset(imp, name, err);
     if (rc == 0)
         rc = insert_columns(imp, err);
@@ -574,8 +552,6 @@ int sj_import_commit(struct sj_import *imp, struct sj_import_counts *counts, str
         goto out;
     }
     rc = update_totals(imp, err);
-    if (rc == 0 && imp->is_new_dataset)
-        rc = create_indexes(imp, err);
     sqlite3_finalize(imp->insert_row);
     sqlite3_finalize(imp->insert_reject);
     imp->insert_row = imp->insert_reject = NULL;

@@ -6,8 +6,13 @@
  * raw query for the compiler's sql steps.
  *
  * Invariants: only read-only single statements are run (sqlite3_stmt_readonly, no tail), so
- * a model can never change the workspace; every parameter the SQL names must have a value.
+ * a model can never change the workspace's data; every parameter the SQL names must have a
+ * value. Key-column indexes (ds_<N>_cP_n, see store.h) are not built at import but here,
+ * before a plan first reads dataset N, each in its own short write transaction with
+ * CREATE INDEX IF NOT EXISTS (safe when two processes race); a failure to build one is not
+ * an error, the query only runs slower.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +78,78 @@ static int bind_value(sqlite3_stmt *stmt, int index, const struct sj_model_value
     return SQLITE_MISUSE;
 }
 
+static bool is_ident_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
+}
+
+/* The dataset id of a whole-word "ds_<N>" at sql[i], or 0. */
+static int64_t dataset_ref_at(const char *sql, size_t i)
+{
+    if (strncmp(sql + i, "ds_", 3) != 0 || (i > 0 && is_ident_char(sql[i - 1])))
+        return 0;
+    int64_t id = 0;
+    size_t j = i + 3;
+    while (isdigit((unsigned char)sql[j]) && id < INT64_MAX / 10 - 10)
+        id = id * 10 + (sql[j++] - '0');
+    if (j == i + 3 || is_ident_char(sql[j]))
+        return 0;
+    return id;
+}
+
+/* Appends to sql a CREATE INDEX IF NOT EXISTS for each indexed-kind column of dataset id
+ * whose index is missing; returns how many. */
+static int missing_indexes(struct sj_store *store, int64_t id, struct sj_buf *sql)
+{
+    sqlite3_stmt *stmt = NULL;
+    int count = 0;
+    if (sqlite3_prepare_v2(store->db,
+                           "SELECT c.position, c.kind FROM dataset_columns c WHERE "
+                           "c.dataset_id = ?1 AND NOT EXISTS (SELECT 1 FROM sqlite_master m "
+                           "WHERE m.type = 'index' AND m.name = 'ds_' || ?1 || '_c' || "
+                           "c.position || '_n') ORDER BY c.position",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_int64(stmt, 1, id);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        enum sj_kind kind;
+        const char *name = (const char *)sqlite3_column_text(stmt, 1);
+        if (!name || sj_kind_parse(name, &kind) < 0 || !sj_store_kind_is_indexed(kind))
+            continue;
+        long long pos = sqlite3_column_int64(stmt, 0);
+        sj_buf_appendf(sql, "CREATE INDEX IF NOT EXISTS ds_%lld_c%lld_n ON ds_%lld (c%lld_n);",
+                       (long long)id, pos, (long long)id, pos);
+        count++;
+    }
+out:
+    sqlite3_finalize(stmt);
+    return count;
+}
+
+/* Builds the missing key-column indexes of every dataset plan->sql names (see the top of
+ * this file). Never fails: without an index the query is only slower. */
+static void ensure_indexes(struct sj_store *store, const struct sj_model_plan *plan)
+{
+    struct sj_buf sql;
+    sj_buf_init(&sql, 0);
+    int count = 0;
+    for (size_t i = 0; plan->sql && plan->sql[i]; i++) {
+        int64_t id = dataset_ref_at(plan->sql, i);
+        if (id > 0)
+            count += missing_indexes(store, id, &sql);
+    }
+    if (count == 0)
+        goto out;
+    bool own = sqlite3_get_autocommit(store->db) != 0;
+    if (own && sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        goto out;
+    int rc = sqlite3_exec(store->db, sj_buf_cstr(&sql), NULL, NULL, NULL);
+    if (own)
+        sqlite3_exec(store->db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+out:
+    sj_buf_release(&sql);
+}
+
 static int bind_all(struct sj_store *store, sqlite3_stmt *stmt, const struct sj_model_plan *plan,
                     struct sj_err *err)
 {
@@ -95,6 +172,7 @@ int sj_store_plan_query(struct sj_store *store, const struct sj_model_plan *plan
 {
     sqlite3_stmt *stmt = NULL;
     const char **names = NULL, **values = NULL;
+    ensure_indexes(store, plan);
     int rc = prepare_one(store, plan->sql, &stmt, err);
     if (rc == 0)
         rc = bind_all(store, stmt, plan, err);
@@ -128,6 +206,7 @@ int sj_store_plan_explain(struct sj_store *store, const struct sj_model_plan *pl
     sqlite3_stmt *stmt = NULL;
     struct sj_buf sql;
     sj_buf_init(&sql, 0);
+    ensure_indexes(store, plan);
     sj_buf_append_cstr(&sql, "EXPLAIN QUERY PLAN ");
     sj_buf_append_cstr(&sql, plan->sql ? plan->sql : "");
     int rc = prepare_one(store, sj_buf_cstr(&sql), &stmt, err);

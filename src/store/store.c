@@ -188,8 +188,8 @@ bool sj_store_kind_is_integer(enum sj_kind kind)
 }
 
 /* Dates are not indexed: models compare them through date() after joining on a key,
- * which no index on the column serves, and each index costs a sort of the whole table at
- * import (docs/PERFORMANCE.md, import). */
+ * which no index on the column serves, and each index costs a sort of the whole table when
+ * a model first reads the dataset (src/store/plan.c; docs/PERFORMANCE.md, import). */
 bool sj_store_kind_is_indexed(enum sj_kind kind)
 {
     switch (kind) {

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "shujian/plan.h"
 #include "shujian/store.h"
 #include "test_util.h"
 
@@ -354,12 +355,39 @@ static void test_paging(void **state)
     assert_int_equal(sj_store_rows(store, "无此数据集", 0, 10, &page, NULL), SJ_ENOTFOUND);
 }
 
+static int count_rows(void *ctx, size_t n, const char *const *names, const char *const *values)
+{
+    (void)n;
+    (void)names;
+    (void)values;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void run_plan(struct sj_store *store, const char *sql)
+{
+    struct sj_model_plan plan = {.sql = (char *)sql};
+    struct sj_err err;
+    int rows = 0;
+    sj_err_clear(&err);
+    assert_int_equal(sj_store_plan_query(store, &plan, count_rows, &rows, &err), 0);
+    assert_int_equal(rows, 1);
+}
+
+/* Key-column indexes are not built at import but when a plan first reads the dataset:
+ * name and ID get one, amount and text none, and a dataset the plan does not name none. */
 static void test_indexes_on_key_columns(void **state)
 {
     struct tu_workspace *f = *state;
     struct sj_store *store = open_ws(f);
     import_people(store, "人员", "a.csv", SHA_A, false, NULL);
+    import_people(store, "人员2", "b.csv", SHA_B, false, NULL);
     sqlite3 *db = raw_db(f);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                                   "AND name LIKE 'ds\\_%' ESCAPE '\\'"),
+                     0);
+    run_plan(store, "SELECT count(*) FROM ds_1");
+    run_plan(store, "SELECT count(*) FROM ds_1"); /* second run: nothing more to build */
     static const struct {
         const char *sql;
         int64_t want;
@@ -367,9 +395,12 @@ static void test_indexes_on_key_columns(void **state)
         {"SELECT count(*) FROM pragma_index_info('ds_1_c1_n') WHERE name = 'c1_n'", 1}, /* name */
         {"SELECT count(*) FROM pragma_index_info('ds_1_c2_n') WHERE name = 'c2_n'", 1}, /* id */
         {"SELECT count(*) FROM pragma_index_list('ds_1')", 2}, /* not amount, not text */
+        {"SELECT count(*) FROM pragma_index_list('ds_2')", 0}, /* not read by the plan */
     };
     for (size_t i = 0; i < SJ_ARRAY_LEN(cases); i++)
         assert_int_equal(query_int(db, cases[i].sql), cases[i].want);
+    run_plan(store, "SELECT count(*) FROM ds_2 AS t");
+    assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_index_list('ds_2')"), 2);
     sqlite3_close(db);
 }
 
