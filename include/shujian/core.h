@@ -172,6 +172,10 @@ int sj_utf8_encode(uint32_t cp, char *out);
 /* True when s is valid UTF-8; otherwise *bad_offset (may be NULL) gets the offset of the
  * first bad byte. */
 bool sj_utf8_is_valid(struct sj_str s, size_t *bad_offset);
+/* Appends s to out with every byte that is not part of valid UTF-8 replaced by U+FFFD, so
+ * that text can be shown and encoded (JSON) without losing the rest of it. Returns 0 or
+ * SJ_ETOOBIG when out's cap is reached. */
+int sj_utf8_repair(struct sj_str s, struct sj_buf *out);
 /* Number of code points in valid UTF-8 s (invalid bytes count one each). */
 size_t sj_utf8_count(struct sj_str s);
 

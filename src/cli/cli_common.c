@@ -161,18 +161,7 @@ json_t *sj_cli_json_string(const char *s)
      * byte with U+FFFD. */
     struct sj_buf buf;
     sj_buf_init(&buf, 0);
-    size_t len = strlen(s);
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        int n = sj_utf8_decode(s + i, len - i, &cp);
-        if (n > 0) {
-            sj_buf_append(&buf, s + i, (size_t)n);
-            i += (size_t)n;
-        } else {
-            sj_buf_append_cstr(&buf, "\xEF\xBF\xBD");
-            i++;
-        }
-    }
+    sj_utf8_repair(sj_str_from_cstr(s), &buf);
     v = json_string(sj_buf_cstr(&buf) ? sj_buf_cstr(&buf) : "");
     sj_buf_release(&buf);
     return v ? v : json_null();

@@ -43,18 +43,7 @@ static json_t *json_text(const char *s, size_t len)
         return json_stringn(s, len);
     struct sj_buf clean;
     sj_buf_init(&clean, 0);
-    size_t i = 0;
-    while (i < len) {
-        uint32_t cp;
-        int n = sj_utf8_decode(s + i, len - i, &cp);
-        if (n > 0) {
-            sj_buf_append(&clean, s + i, (size_t)n);
-            i += (size_t)n;
-        } else {
-            sj_buf_append_cstr(&clean, "\xEF\xBF\xBD");
-            i++;
-        }
-    }
+    sj_utf8_repair(sj_str_make(s, len), &clean);
     json_t *str = json_stringn(sj_buf_cstr(&clean), clean.len);
     sj_buf_release(&clean);
     return str;

@@ -100,3 +100,21 @@ size_t sj_utf8_count(struct sj_str s)
     }
     return count;
 }
+
+int sj_utf8_repair(struct sj_str s, struct sj_buf *out)
+{
+    int rc = 0;
+    size_t i = 0;
+    while (i < s.len && rc == 0) {
+        uint32_t cp;
+        int n = sj_utf8_decode(s.ptr + i, s.len - i, &cp);
+        if (n > 0) {
+            rc = sj_buf_append(out, s.ptr + i, (size_t)n);
+            i += (size_t)n;
+        } else {
+            rc = sj_buf_append(out, "\xEF\xBF\xBD", 3); /* U+FFFD */
+            i++;
+        }
+    }
+    return rc;
+}

@@ -769,9 +769,35 @@ static void test_log_lines(void **state)
     sj_log_set_level(SJ_LOG_INFO);
 }
 
+/* Invalid bytes become U+FFFD one for one; valid text around them is kept. */
+static void test_utf8_repair(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        size_t len;
+        const char *want;
+    } rows[] = {
+        {"abc", 3, "abc"},
+        {"\xE5\xBC\xA0\xFF\xE4\xB8\x89", 7, "\xE5\xBC\xA0\xEF\xBF\xBD\xE4\xB8\x89"},
+        {"\xC0\x80", 2, "\xEF\xBF\xBD\xEF\xBF\xBD"},
+        {"\xE5\xBC", 2, "\xEF\xBF\xBD\xEF\xBF\xBD"},
+        {"", 0, ""},
+    };
+    for (size_t i = 0; i < SJ_ARRAY_LEN(rows); i++) {
+        struct sj_buf out;
+        sj_buf_init(&out, 0);
+        assert_int_equal(sj_utf8_repair(sj_str_make(rows[i].in, rows[i].len), &out), 0);
+        assert_string_equal(sj_buf_cstr(&out), rows[i].want);
+        assert_true(sj_utf8_is_valid(sj_buf_str(&out), NULL));
+        sj_buf_release(&out);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_repair),
         cmocka_unit_test(test_err_format_table),
         cmocka_unit_test(test_err_format_truncates),
         cmocka_unit_test(test_err_at_and_null),
