@@ -61,6 +61,12 @@ int sj_cli_parse_count(const char *text, int64_t *out);
  * prints why it failed and returns the exit status. *store is the caller's to close. */
 int sj_cli_open_store(const struct cmd *cmd, const char *workspace, bool create,
                       struct sj_store **store);
+/* Records a change the command made (e.g. "user.add") in the workspace's ledger, as actor
+ * "system" from "cli:<login name>", when the workspace has a ledger; a workspace without
+ * one records nothing and returns 0. payload (taken) may be NULL. Returns 0 or a negative
+ * code with err set. */
+int sj_cli_audit(struct sj_store *store, const char *action, const char *object_type,
+                 int64_t object_id, struct json_t *payload, struct sj_err *err);
 /* Prints "shujian VERB: <err formatted>" to stderr; returns sj_cli_exit_for(err->code). */
 int sj_cli_fail(const struct cmd *cmd, const struct sj_err *err);
 /* Exit status for an SJ_E* code: SJ_ENOTFOUND -> 1, SJ_EUSAGE -> 2, other errors -> 3. */

@@ -12,9 +12,11 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #include "cli/cli.h"
+#include "shujian/ledger.h"
 #include "shujian/store.h"
 
 /* ---- Arguments ------------------------------------------------------------------------------ */
@@ -279,4 +281,41 @@ void sj_cli_table_release(struct sj_cli_table *t)
     free(t->widths);
     free(t->is_right);
     memset(t, 0, sizeof *t);
+}
+
+/* ---- Ledger ------------------------------------------------------------------------------- */
+
+int sj_cli_audit(struct sj_store *store, const char *action, const char *object_type,
+                 int64_t object_id, json_t *payload, struct sj_err *err)
+{
+    struct sj_ledger *ledger = NULL;
+    char id[24], from[96];
+    char *text = NULL;
+    int rc = sj_ledger_open(store, &ledger, err);
+    if (rc == SJ_ENOTFOUND) {
+        sj_err_clear(err);
+        rc = 0;
+        goto out;
+    }
+    if (rc < 0)
+        goto out;
+    const char *login = getlogin();
+    if (!login)
+        login = getenv("USER");
+    snprintf(id, sizeof id, "%" PRId64, object_id);
+    snprintf(from, sizeof from, "cli:%s", login && *login ? login : "?");
+    text = payload ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    struct sj_ledger_record rec = {.actor = "system",
+                                   .office = "",
+                                   .action = action,
+                                   .object_type = object_type,
+                                   .object_id = id,
+                                   .from = from,
+                                   .payload_json = text ? text : "{}"};
+    rc = sj_ledger_append(ledger, &rec, NULL, err);
+out:
+    free(text);
+    json_decref(payload);
+    sj_ledger_close(ledger);
+    return rc;
 }

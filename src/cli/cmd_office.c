@@ -78,6 +78,11 @@ static int add(struct sj_store *store, const struct office_args *a, struct sj_er
     if (a->parent && sj_office_find(store, a->parent, &parent, err) < 0)
         return sj_cli_fail(&sj_cmd_office, err);
     int rc = sj_office_add(store, a->code, a->name, parent.id, &id, err);
+    if (rc == 0)
+        rc = sj_cli_audit(store, "office.add", "office", id,
+                          json_pack("{s:s, s:s, s:I}", "code", a->code, "name", a->name,
+                                    "parent_id", (json_int_t)parent.id),
+                          err);
     sj_office_release(&parent);
     if (rc < 0)
         return sj_cli_fail(&sj_cmd_office, err);

@@ -141,6 +141,11 @@ static int add(struct sj_store *store, const struct user_args *a, struct sj_err 
     int64_t id = 0;
     rc = sj_user_add(store, &u, &id, err);
     memset(password, 0, sizeof password);
+    if (rc == 0)
+        rc = sj_cli_audit(store, "user.add", "user", id,
+                          json_pack("{s:s, s:s, s:I}", "username", a->name, "role",
+                                    sj_role_name(u.role), "office_id", (json_int_t)u.office_id),
+                          err);
     if (rc < 0)
         return sj_cli_fail(&sj_cmd_user, err);
     printf("Added user %s (id %lld, %s) to office %s.\n", a->name, (long long)id,
@@ -167,6 +172,12 @@ static int change(struct sj_store *store, const struct user_args *a, struct sj_e
     }
     int rc = sj_user_update(store, id, &c, err);
     memset(password, 0, sizeof password);
+    json_t *payload = c.password ? json_pack("{s:b}", "password_changed", 1)
+                                 : json_pack("{s:b}", "disabled", c.is_disabled);
+    if (rc == 0)
+        rc = sj_cli_audit(store, "user.update", "user", id, payload, err);
+    else
+        json_decref(payload);
     if (rc < 0)
         return sj_cli_fail(&sj_cmd_user, err);
     printf("%s: %s done.\n", a->name, a->sub);

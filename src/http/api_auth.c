@@ -3,11 +3,13 @@
  * GET /api/v1/me (every role). A login answers the same way for an unknown name and a wrong
  * password; throttled and locked names get 429 with Retry-After. The session token travels
  * only in the HttpOnly cookie; the CSRF token is in the JSON and must come back in the
- * X-CSRF-Token header of every state-changing request.
+ * X-CSRF-Token header of every state-changing request. Logins and logouts are recorded in
+ * the ledger (audit.c) before they are answered.
  */
 #include <stdio.h>
 
 #include "http/http_int.h"
+#include "http/platform_int.h"
 
 static json_t *session_json(struct sj_http_ctx *ctx, int64_t expires_ms, int64_t idle_ms)
 {
@@ -58,6 +60,11 @@ static int post_login(struct sj_http_ctx *ctx)
         sj_login_release(&login);
         return 0;
     }
+    if (sj_http_audit(ctx, &login.user, "user.login", "user", login.user.id, NULL) < 0) {
+        sj_session_end(sj_http_store(ctx), sj_str_from_cstr(login.token), NULL);
+        sj_login_release(&login);
+        return SJ_EINVAL;
+    }
     /* A session the browser still held is replaced, not left behind. */
     struct sj_str old = sj_http_cookie_token(ctx);
     if (old.len)
@@ -80,6 +87,9 @@ static int post_logout(struct sj_http_ctx *ctx)
     sj_err_clear(&err);
     if (sj_session_end(sj_http_store(ctx), sj_http_session_token(ctx), &err) < 0)
         return sj_http_fail(ctx, &err);
+    const struct sj_user *user = sj_http_user(ctx);
+    if (sj_http_audit(ctx, user, "user.logout", "user", user->id, NULL) < 0)
+        return SJ_EINVAL;
     sj_http_set_session_cookie(ctx, NULL, 0);
     return sj_http_reply(ctx, 200, json_pack("{s:s}", "status", "ok"));
 }

@@ -5,6 +5,7 @@
  * reaches above a city.
  */
 #include "http/http_int.h"
+#include "http/platform_int.h"
 
 static int get_offices(struct sj_http_ctx *ctx)
 {
@@ -48,6 +49,12 @@ static int post_office(struct sj_http_ctx *ctx)
         rc = sj_office_get(sj_http_store(ctx), id, &office, &err);
     if (rc < 0)
         return sj_http_fail(ctx, &err);
+    json_t *payload =
+        json_pack("{s:s, s:s, s:I}", "code", code, "name", name, "parent_id", (json_int_t)parent_id);
+    if (sj_http_audit(ctx, sj_http_user(ctx), "office.add", "office", id, payload) < 0) {
+        sj_office_release(&office);
+        return SJ_EINVAL;
+    }
     json_t *body = json_pack("{s:o}", "office", sj_http_office_json(&office));
     sj_office_release(&office);
     return sj_http_reply(ctx, 201, body);

@@ -4,8 +4,10 @@
  * disabled, password). A user outside the admin's scope does not exist as far as the admin
  * can tell (404). An admin cannot disable or demote themself, so an office cannot lose its
  * last way in by accident. Disabling a user or setting a password ends their sessions.
+ * Every change is recorded in the ledger (audit.c): who, and which fields, never a password.
  */
 #include "http/http_int.h"
+#include "http/platform_int.h"
 
 #define ADMIN SJ_ROLE_BIT(SJ_ROLE_ADMIN)
 
@@ -70,6 +72,10 @@ static int post_user(struct sj_http_ctx *ctx)
         return sj_http_error(ctx, 409, "USERNAME_TAKEN", "%s", err.message);
     if (rc < 0)
         return sj_http_fail(ctx, &err);
+    json_t *payload = json_pack("{s:s, s:s, s:I}", "username", u.username, "role",
+                                sj_role_name(u.role), "office_id", (json_int_t)u.office_id);
+    if (sj_http_audit(ctx, sj_http_user(ctx), "user.add", "user", id, payload) < 0)
+        return SJ_EINVAL;
     return reply_user(ctx, 201, id);
 }
 
@@ -100,6 +106,21 @@ static int read_change(struct sj_http_ctx *ctx, struct sj_user_change *change)
     return 0;
 }
 
+/* What changed, for the ledger: the new values, and only whether the password changed. */
+static json_t *change_json(const struct sj_user_change *change)
+{
+    json_t *o = json_object();
+    if (change->display_name)
+        json_object_set_new(o, "display_name", json_string(change->display_name));
+    if (change->has_role)
+        json_object_set_new(o, "role", json_string(sj_role_name(change->role)));
+    if (change->has_disabled)
+        json_object_set_new(o, "disabled", json_boolean(change->is_disabled));
+    if (change->password)
+        json_object_set_new(o, "password_changed", json_true());
+    return o;
+}
+
 static int patch_user(struct sj_http_ctx *ctx)
 {
     struct sj_user_change change = {0};
@@ -122,6 +143,9 @@ static int patch_user(struct sj_http_ctx *ctx)
                              "不能停用自己的账号或取消自己的管理员角色");
     if (sj_user_update(sj_http_store(ctx), id, &change, &err) < 0)
         return sj_http_fail(ctx, &err);
+    if (sj_http_audit(ctx, sj_http_user(ctx), "user.update", "user", id, change_json(&change)) <
+        0)
+        return SJ_EINVAL;
     return reply_user(ctx, 200, id);
 }
 

@@ -93,7 +93,14 @@ int sj_http_scope(struct sj_http_ctx *ctx, struct sj_office_set *out)
 int sj_http_record(struct sj_http_ctx *ctx, const char *action, const char *object_type,
                    const char *object_id, json_t *payload, struct sj_ledger_record *out)
 {
-    const struct sj_user *user = sj_http_user(ctx);
+    return sj_http_record_as(ctx, sj_http_user(ctx), action, object_type, object_id, payload,
+                             out);
+}
+
+int sj_http_record_as(struct sj_http_ctx *ctx, const struct sj_user *user, const char *action,
+                      const char *object_type, const char *object_id, json_t *payload,
+                      struct sj_ledger_record *out)
+{
     struct sj_office office = {0};
     struct sj_err err;
     sj_err_clear(&err);
@@ -102,7 +109,7 @@ int sj_http_record(struct sj_http_ctx *ctx, const char *action, const char *obje
         json_decref(payload);
         return sj_http_fail(ctx, &err);
     }
-    char *text = json_dumps(payload ? payload : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+    char *text = payload ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(payload);
     out->actor = user->username;
     out->office = sj_arena_strndup(&ctx->arena, office.code, strlen(office.code));

@@ -135,6 +135,18 @@ bool sj_http_scope_has(struct sj_office_set set, int64_t office);
  * user's office cannot be read. */
 int sj_http_record(struct sj_http_ctx *ctx, const char *action, const char *object_type,
                    const char *object_id, json_t *payload, struct sj_ledger_record *out);
+/* The same for a given user (a login has no session user yet). user is borrowed and must
+ * outlive the record's use; its username is not copied. */
+int sj_http_record_as(struct sj_http_ctx *ctx, const struct sj_user *user, const char *action,
+                      const char *object_type, const char *object_id, json_t *payload,
+                      struct sj_ledger_record *out);
+/* Records an identity event (login, logout, a user or office added or changed) that the
+ * identity store has already committed: a ledger-only entry through the writer, waited for.
+ * A workspace without a ledger records nothing and returns 0 (identity must work before
+ * `shujian ledger init`). When the entry fails, answers 500 LEDGER_FAILED and returns the
+ * negative code. payload is taken. */
+int sj_http_audit(struct sj_http_ctx *ctx, const struct sj_user *user, const char *action,
+                  const char *object_type, int64_t object_id, json_t *payload);
 /* Answers 503 LEDGER_MISSING and returns SJ_ENOTFOUND when writes cannot be recorded. */
 int sj_http_need_ledger(struct sj_http_ctx *ctx);
 /* Submits w to the writer and, on failure, answers for it (the change itself: 4xx/5xx from

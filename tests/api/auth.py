@@ -148,9 +148,9 @@ status, doc = c.request("GET", "/api/v1/users?reveal=1")
 shown = {u["username"]: u["display_name"] for u in doc["users"]}
 t.eq(shown.get("maskme"), "张三13800138000", "admin with ?reveal=1 sees the value")
 res = ws.cli("ledger", "show", "--json")
-entries = json.loads(res.stdout)["entries"]
-t.ok(len(entries) == 1 and entries[0]["action"] == "data.reveal"
-     and entries[0]["actor"] == "admin", "the reveal is in the ledger", res.stdout)
+entries = [e for e in json.loads(res.stdout)["entries"] if e["action"] == "data.reveal"]
+t.ok(len(entries) == 1 and entries[0]["actor"] == "admin", "the reveal is in the ledger",
+     res.stdout)
 t.ok("13800138000" not in res.stdout, "the ledger does not hold the revealed value")
 police = Client(srv)
 police.login("maskme")
@@ -163,7 +163,38 @@ t.eq(doc["user"]["display_name"], "李四13900139000", "a prosecutor may reveal"
 status, doc = pros.request("GET", "/api/v1/me")
 t.eq(doc["user"]["display_name"], "李四139****9000", "without ?reveal=1 it stays masked")
 res = ws.cli("ledger", "show", "--json")
-t.eq(len(json.loads(res.stdout)["entries"]), 2, "each reveal is recorded, masked answers not")
+entries = json.loads(res.stdout)["entries"]
+t.eq(len([e for e in entries if e["action"] == "data.reveal"]), 2,
+     "each reveal is recorded, masked answers not")
+logins = [(e["actor"], e["object_type"]) for e in entries if e["action"] == "user.login"]
+t.eq(logins, [("maskme", "user"), ("pros", "user")], "logins are recorded in the ledger")
+
+# ---- Identity changes are in the ledger --------------------------------------------------------
+status, doc = c.request("POST", "/api/v1/users", {
+    "username": "newbie", "display_name": "新用户", "role": "police",
+    "office_id": doc["user"]["office_id"], "password": PASSWORD})
+t.eq(status, 201, "admin adds a user")
+newbie = doc.get("user", {}).get("id")
+status, doc = c.request("PATCH", f"/api/v1/users/{newbie}",
+                        {"disabled": True, "password": "another-long-password-2026"})
+t.eq(status, 200, "admin disables the user and sets a password")
+status, doc = pros.request("POST", "/api/v1/logout")
+t.eq(status, 200, "logout")
+res = ws.cli("ledger", "show", "--json")
+entries = json.loads(res.stdout)["entries"]
+by_action = {e["action"]: e for e in entries}
+add, upd = by_action.get("user.add", {}), by_action.get("user.update", {})
+t.ok(add.get("actor") == "admin" and add.get("object_id") == str(newbie)
+     and add.get("payload", {}).get("role") == "police", "user.add is recorded", add)
+t.ok(upd.get("payload", {}).get("disabled") is True
+     and upd.get("payload", {}).get("password_changed") is True
+     and "another-long" not in res.stdout, "user.update is recorded without the password", upd)
+t.eq(by_action.get("user.logout", {}).get("actor"), "pros", "logout is recorded")
+ws.cli("user", "disable", "wangwu")
+res = ws.cli("ledger", "show", "--json")
+last = json.loads(res.stdout)["entries"][-1]
+t.ok(last["action"] == "user.update" and last["actor"] == "system"
+     and last["from"].startswith("cli:"), "a user disabled on the command line is recorded", last)
 t.eq(ws.cli("ledger", "verify", check=False).returncode, 0, "the ledger verifies")
 
 # ---- Bad requests: the server keeps serving ----------------------------------------------------
