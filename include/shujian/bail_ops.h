@@ -412,4 +412,18 @@ struct sj_bail_sweep_counts {
 int sj_bail_sweep(const struct sj_bail_env *env, const struct sj_bail_actor *who,
                   struct sj_bail_sweep_counts *counts, struct sj_err *err);
 
+/* ---- Face enrolment (src/bail/face_ops.c) -------------------------------------------------- */
+
+struct sj_face_probe;
+
+/* Stores the face of probe (from sj_face_probe_jpeg on photo, run by the caller before; it
+ * must be SJ_FACE_USABLE) as subject_id's template, sealed under the workspace's face key and
+ * replacing an earlier one (*is_replaced says), with the ledger entry "bail.face.enrol"
+ * (the photo's SHA-256, never the photo or the descriptor) in the same transaction. Errors:
+ * SJ_EINVAL (no usable face, subject ended), SJ_ENOTFOUND, SJ_EPERM, the key's (see
+ * sj_face_key_load), SJ_EDB. */
+int sj_bail_face_enrol(const struct sj_bail_env *env, const struct sj_bail_actor *who,
+                       int64_t subject_id, const struct sj_face_probe *probe, struct sj_str photo,
+                       bool *is_replaced, struct sj_err *err);
+
 #endif

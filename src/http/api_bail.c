@@ -190,6 +190,10 @@ static int get_subjects(struct sj_http_ctx *ctx)
         if (sj_http_office_visible(ctx, list[i].office_id))
             json_array_append_new(subjects, sj_http_bail_subject_json(&list[i]));
     sj_bail_subject_list_free(list, count);
+    if (sj_http_bail_add_risk(ctx, subjects) < 0) {
+        json_decref(subjects);
+        return SJ_EDB;
+    }
     return sj_http_reply(ctx, 200, json_pack("{s:o}", "subjects", subjects));
 }
 
@@ -327,6 +331,17 @@ static const struct sj_http_route routes[] = {
     {"POST", "/api/v1/bail/review/checkins", OFFICERS, sj_http_bail_post_review_checkins, SMALL},
     {"POST", "/api/v1/bail/review/signoff", OFFICERS, sj_http_bail_post_signoff, SMALL},
     {"POST", "/api/v1/bail/sweep", ADMIN, sj_http_bail_post_sweep, SMALL},
+    {"GET", "/api/v1/bail/subjects/{id}/checkins", READERS, sj_http_bail_get_checkins, 0},
+    {"POST", "/api/v1/bail/subjects/{id}/leaves", OFFICERS, sj_http_bail_post_leave, SMALL},
+    {"GET", "/api/v1/bail/subjects/{id}/face", READERS, sj_http_bail_get_face, 0},
+    {"POST", "/api/v1/bail/subjects/{id}/face", OFFICERS, sj_http_bail_post_face,
+     SJ_BAIL_FACE_BODY_MAX},
+    {"GET", "/api/v1/bail/subjects/{id}/risk", READERS, sj_http_bail_get_risk, 0},
+    {"GET", "/api/v1/bail/leaves", READERS, sj_http_bail_get_leaves, 0},
+    {"GET", "/api/v1/bail/roster", READERS, sj_http_bail_get_roster, 0},
+    {"GET", "/api/v1/bail/officers", READERS, sj_http_bail_get_officers, 0},
+    {"GET", "/api/v1/bail/stats", READERS, sj_http_bail_get_stats, 0},
+    {"GET", "/api/v1/bail/stats/export", READERS, sj_http_bail_get_stats_export, 0},
 };
 
 const struct sj_http_resource sj_http_api_bail = {"bail", routes, SJ_ARRAY_LEN(routes)};

@@ -12,6 +12,8 @@
 #include "shujian/bail_ops.h"
 #include "shujian/bail_store.h"
 
+struct sj_face_model;
+
 #define SJ_BAIL_OFFICERS (SJ_ROLE_BIT(SJ_ROLE_PROSECUTOR) | SJ_ROLE_BIT(SJ_ROLE_POLICE))
 #define SJ_BAIL_READERS (SJ_BAIL_OFFICERS | SJ_ROLE_BIT(SJ_ROLE_AUDITOR))
 
@@ -47,6 +49,38 @@ int sj_http_bail_post_checkin(struct sj_http_ctx *ctx);
 int sj_http_bail_post_positions(struct sj_http_ctx *ctx);
 int sj_http_bail_device_subject(struct sj_http_ctx *ctx);
 int sj_http_bail_device_leave(struct sj_http_ctx *ctx);
+/* Reads a leave request body (destination, reason, lat, lon, datum?, radius_m?, start_ms,
+ * end_ms) into *req; replies 400 and returns < 0 when it is malformed. */
+int sj_http_bail_read_leave(struct sj_http_ctx *ctx, struct sj_bail_leave_request *req);
+/* The face model, loaded once per process; NULL when it cannot be loaded (logged). */
+const struct sj_face_model *sj_http_bail_face_model(void);
+
+/* api_bail_lists.c: the lists the UI reads, leaves on a subject's behalf, face enrolment and
+ * the risk colour. */
+int sj_http_bail_get_leaves(struct sj_http_ctx *ctx);
+int sj_http_bail_get_roster(struct sj_http_ctx *ctx);
+int sj_http_bail_get_checkins(struct sj_http_ctx *ctx);
+int sj_http_bail_post_leave(struct sj_http_ctx *ctx);
+#define SJ_BAIL_FACE_BODY_MAX ((size_t)12 << 20) /* a face photo, JPEG or multipart */
+int sj_http_bail_post_face(struct sj_http_ctx *ctx);
+int sj_http_bail_get_face(struct sj_http_ctx *ctx);
+int sj_http_bail_get_risk(struct sj_http_ctx *ctx);
+int sj_http_bail_get_officers(struct sj_http_ctx *ctx);
+/* Adds to a device's answer about its own subject (body {subject: {...}}) the coming check-in
+ * windows (subject.next_slot, subject.slots) and its risk (body.risk: colour, score, reasons
+ * with rule, text, points). Returns 0; what cannot be read is left out. */
+int sj_http_bail_device_extras(struct sj_http_ctx *ctx, int64_t subject_id, json_t *body);
+/* Adds "risk_colour" and "risk_score" to each subject object of subjects (a JSON array of
+ * sj_http_bail_subject_json objects), from one query over the alerts. 0 or < 0 (replied). */
+int sj_http_bail_add_risk(struct sj_http_ctx *ctx, json_t *subjects);
+
+/* api_bail_stats.c: statistics and their export. */
+int sj_http_bail_get_stats(struct sj_http_ctx *ctx);
+int sj_http_bail_get_stats_export(struct sj_http_ctx *ctx);
+/* Writes a CSV cell into out: quoted per RFC 4180 when it holds a comma, quote, CR or LF, and
+ * with a leading ' when it starts with = + - @ TAB or CR (a spreadsheet would run it as a
+ * formula). text is borrowed UTF-8. */
+void sj_http_csv_cell(struct sj_buf *out, const char *text);
 
 /* api_bail_fence.c: fences, schedules, slots and the trail. */
 int sj_http_bail_post_fence(struct sj_http_ctx *ctx);

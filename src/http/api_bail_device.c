@@ -32,6 +32,11 @@ static void face_open(void)
     }
 }
 
+const struct sj_face_model *sj_http_bail_face_model(void)
+{
+    return pthread_once(&face_once, face_open) == 0 ? face_model : NULL;
+}
+
 /* env and who for a device: the actor is the device, in its subject's office. */
 static int device_env(struct sj_http_ctx *ctx, const struct sj_bail_device *d,
                       struct sj_bail_env *env, struct sj_bail_actor *who)
@@ -309,13 +314,14 @@ int sj_http_bail_device_subject(struct sj_http_ctx *ctx)
                       sj_bail_status_name(s.status), "bail_start", s.bail_start, "bail_end",
                       s.bail_end, "conditions", s.conditions);
         sj_bail_subject_release(&s);
+        sj_http_bail_device_extras(ctx, d.subject_id, body);
         rc = sj_http_reply(ctx, 200, body);
     }
     sj_bail_device_release(&d);
     return rc;
 }
 
-static int read_leave(struct sj_http_ctx *ctx, struct sj_bail_leave_request *req)
+int sj_http_bail_read_leave(struct sj_http_ctx *ctx, struct sj_bail_leave_request *req)
 {
     static const char *const fields[] = {"destination", "reason",   "lat",    "lon", "datum",
                                          "radius_m",    "start_ms", "end_ms", NULL};
@@ -349,7 +355,7 @@ int sj_http_bail_device_leave(struct sj_http_ctx *ctx)
         return SJ_EPERM;
     int rc = own_subject(ctx, &d);
     if (rc == 0)
-        rc = read_leave(ctx, &req);
+        rc = sj_http_bail_read_leave(ctx, &req);
     if (rc == 0)
         rc = device_env(ctx, &d, &env, &who);
     if (rc == 0 && (rc = sj_bail_leave_submit(&env, &who, d.subject_id, &req, &id, &err)) == 0)

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "http/api_bail.h"
 #include "http/platform_int.h"
 #include "shujian/ingest.h"
 #include "shujian/plan.h"
@@ -532,7 +533,7 @@ static int post_import(struct sj_http_ctx *ctx)
 
 bool sj_http_route_is_raw(const struct sj_http_route *route)
 {
-    return route && route->handler == post_import;
+    return route && (route->handler == post_import || route->handler == sj_http_bail_post_face);
 }
 
 static const struct sj_http_route routes[] = {
