@@ -86,4 +86,53 @@ char sj_demo_orgcode_check(const char *first8);
 char sj_demo_creditcode_check(const char *first17);
 char sj_demo_luhn_check(const char *digits, size_t len);
 
+/* ---- Bail supervision history (src/demo/bail_*.c, `shujian demo-bail`) ------------------------
+ *
+ * Simulates supervision of invented people on bail over the last `days` days of a workspace
+ * that has offices, prosecutor/police users and a ledger: registration, fences, schedules,
+ * phones, check-ins, position trails, spot checks, leave requests, alerts and their handling,
+ * the duty roster and daily sign-offs. Everything goes through the operations of
+ * shujian/bail_ops.h on a simulated clock, so every change is in the ledger. The same
+ * (seed, subjects, days, end_ms, offices and users) gives the same bail tables, apart from the
+ * hashes of enrolment codes and device tokens (random by design). Face results come from a
+ * simulated verifier (named "demo"); no photos exist. */
+
+struct sj_store;
+struct sj_ledger;
+
+#define SJ_DEMO_BAIL_SUBJECTS_MAX 5000
+#define SJ_DEMO_BAIL_DAYS_MAX 90
+#define SJ_DEMO_BAIL_OFFICES_MAX 16
+
+struct sj_demo_bail_opts {
+    uint64_t seed;
+    int subjects;  /* 1..SJ_DEMO_BAIL_SUBJECTS_MAX */
+    int days;      /* 1..SJ_DEMO_BAIL_DAYS_MAX local days, the last one ending at end_ms */
+    int64_t end_ms; /* the simulated "now" at the end (ms since the epoch); see
+                       sj_demo_bail_default_end */
+    size_t office_count; /* 0: every office with a prosecutor user */
+    const char *offices[SJ_DEMO_BAIL_OFFICES_MAX]; /* office codes (borrowed) */
+};
+
+struct sj_demo_bail_stats {
+    long subjects, devices, schedules, fences, checkins, positions, spots, leaves;
+    long leaves_by_status[3]; /* submitted, approved, rejected */
+    long alerts, alerts_by_status[3]; /* open, acknowledged, resolved */
+    long alerts_by_kind[16];          /* by enum sj_bail_alert_kind */
+    long escalated, roster_shifts, signoffs, ops;
+};
+
+/* The default end of the simulated history: 16:00 China time of SHUJIAN_TODAY when that is
+ * set (reproducible runs and tests), otherwise the current time. */
+int64_t sj_demo_bail_default_end(void);
+
+/* Runs the simulation into the workspace (store with its ledger open on it). The bail tables
+ * should be empty: subjects already there are left alone, but the new ones may then clash
+ * (same id number and case number: SJ_EEXIST). stats may be NULL. Errors: SJ_EINVAL (opts,
+ * or no office with a prosecutor), SJ_ENOTFOUND (an office code), or the first failing
+ * operation's error with err saying which. */
+int sj_demo_bail_generate(struct sj_store *store, struct sj_ledger *ledger,
+                          const struct sj_demo_bail_opts *opts, struct sj_demo_bail_stats *stats,
+                          struct sj_err *err);
+
 #endif

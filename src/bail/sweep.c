@@ -117,7 +117,10 @@ static int settle_leave(const struct sj_bail_env *env, const struct sj_bail_acto
     rc = sj_store_bail_subject_get(env->store, l->subject_id, &s, err);
     if (rc == 0)
         rc = sj_store_bail_fence_state_get(env->store, l->subject_id, 0, &st, err);
-    bool is_back = rc == 0 && st.state == SJ_FENCE_STATE_INSIDE && st.last_fix_ms >= l->end_ms;
+    /* Inside, and the newest fix (after the end) does not start a run outside: a subject still
+     * at the destination has its first fixes after the leave outside before they confirm. */
+    bool is_back = rc == 0 && st.state == SJ_FENCE_STATE_INSIDE && st.last_fix_ms >= l->end_ms &&
+                   st.run_rel != SJ_FENCE_OUTSIDE;
     if (rc == 0 && !is_back) {
         char detail[192], source[48], key[64];
         snprintf(detail, sizeof detail, "外出（申请 %lld）已结束，但未确认返回活动区域",

@@ -104,6 +104,7 @@ extern const struct cmd sj_cmd_show;
 extern const struct cmd sj_cmd_rejects;
 extern const struct cmd sj_cmd_drop;
 extern const struct cmd sj_cmd_demo_data;
+extern const struct cmd sj_cmd_demo_bail;
 extern const struct cmd sj_cmd_leads;
 extern const struct cmd sj_cmd_lead;
 extern const struct cmd sj_cmd_stats;

@@ -15,6 +15,7 @@ static const struct cmd *const commands[] = {
     &sj_cmd_rejects,
     &sj_cmd_drop,
     &sj_cmd_demo_data,
+    &sj_cmd_demo_bail,
     &sj_cmd_model,
     &sj_cmd_leads,
     &sj_cmd_lead,

@@ -211,6 +211,35 @@ static void test_leave_suppresses_in_its_window(void **state)
     sj_bail_device_release(&d);
 }
 
+/* Still at the destination when the sweep comes: the only fix after the leave's end is outside
+ * but has not confirmed an exit, so the allowed-places state is still the "inside" the
+ * destination gave during the leave. That is an overrun, not a return. */
+static void test_overrun_before_exit_is_confirmed(void **state)
+{
+    struct bail_fx *f = *state;
+    struct sj_err err;
+    char token[SJ_BAIL_DEVICE_TOKEN_LEN + 1];
+    struct sj_bail_device d = fx_bind(f, f->subject, "inst-1", f->t0 + HOUR_MS, token);
+    struct sj_geo_point dest = fx_offset(home, 0, 50000);
+    int64_t mon9 = f->t0 + 9 * HOUR_MS, tue8 = f->t0 + DAY_MS + 8 * HOUR_MS;
+    int64_t tue18 = tue8 + 10 * HOUR_MS;
+    walk(f, &d, home, home, mon9, mon9 + 5 * MIN_MS, 30000, 10);
+    struct sj_bail_actor phone = fx_phone(&d, mon9 + HOUR_MS);
+    int64_t leave = submit_leave(f, &phone, f->subject, dest, tue8, tue18, 0);
+    struct sj_bail_actor police = fx_officer(f, f->police, mon9 + 2 * HOUR_MS);
+    assert_int_equal(sj_bail_leave_decide(&f->env, &police, leave, true, "同意", &err), 0);
+    walk(f, &d, home, dest, tue8, tue8 + 2 * HOUR_MS, 2 * MIN_MS, 20);
+    walk(f, &d, dest, dest, tue8 + 2 * HOUR_MS, tue18, 20 * MIN_MS, 20);
+    walk(f, &d, dest, dest, tue18 + 5 * MIN_MS, tue18 + 6 * MIN_MS, MIN_MS, 20);
+    struct sj_bail_actor sys = fx_system(tue18 + 2 * HOUR_MS + MIN_MS);
+    struct sj_bail_sweep_counts c;
+    assert_int_equal(sj_bail_sweep(&f->env, &sys, &c, &err), 0);
+    assert_int_equal(c.returned, 0);
+    assert_int_equal(c.overrun, 1);
+    assert_int_equal(fx_alert_count(f, f->subject, SJ_BAIL_ALERT_LEAVE_OVERRUN), 1);
+    sj_bail_device_release(&d);
+}
+
 /* ---- Daily review --------------------------------------------------------------------------- */
 
 static size_t unhandled(struct bail_fx *f, int64_t user, int64_t day, size_t *total)
@@ -283,6 +312,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_drift_and_exit),
         T(test_leave_suppresses_in_its_window),
+        T(test_overrun_before_exit_is_confirmed),
         T(test_review_signoff),
     };
     return cmocka_run_group_tests_name("bail_leave", tests, NULL, NULL);
