@@ -39,6 +39,11 @@ int sj_store_bail_subject_get(struct sj_store *store, int64_t id, struct sj_bail
 /* office_id 0: all; only_active: status 'active' only. */
 int sj_store_bail_subject_list(struct sj_store *store, int64_t office_id, bool only_active,
                                struct sj_bail_subject **list, size_t *count, struct sj_err *err);
+/* The names of the subjects ids[0..count) into names[0..count) (src/store/bail_store_names.c):
+ * names[i] is malloc'd and owned by the caller, NULL when subject ids[i] does not exist.
+ * One statement, one primary-key lookup per id. On SJ_EDB every names[i] is NULL. */
+int sj_store_bail_subject_names(struct sj_store *store, const int64_t *ids, size_t count,
+                                char **names, struct sj_err *err);
 int sj_store_bail_subject_set_status(struct sj_store *store, int64_t id, enum sj_bail_status status,
                                      int64_t now_ms, struct sj_err *err);
 /* *is_new is false when the membership existed. */

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "http/api_bail.h"
+#include "shujian/bail_stats.h"
 
 /* ---- Shared helpers ------------------------------------------------------------------------ */
 
@@ -96,6 +97,16 @@ int sj_http_bail_subject(struct sj_http_ctx *ctx, struct sj_bail_subject *out)
     return 0;
 }
 
+int sj_http_bail_subject_id(struct sj_http_ctx *ctx, int64_t *id)
+{
+    struct sj_bail_subject s;
+    if (sj_http_bail_subject(ctx, &s) < 0)
+        return SJ_ENOTFOUND;
+    *id = s.id;
+    sj_bail_subject_release(&s);
+    return 0;
+}
+
 int sj_http_bail_device(struct sj_http_ctx *ctx, struct sj_bail_device *out)
 {
     const char *auth = sj_http_header(ctx, "Authorization");
@@ -147,6 +158,18 @@ int sj_http_bail_query_int(struct sj_http_ctx *ctx, const char *key, int64_t dfl
     if (errno || end == text || *end)
         return sj_http_error(ctx, 400, "INVALID_QUERY", "参数“%s”应为整数", key);
     *out = v;
+    return 0;
+}
+
+int sj_http_bail_query_range(struct sj_http_ctx *ctx, int64_t def_from, int64_t def_to,
+                             int64_t *from, int64_t *to)
+{
+    if (sj_http_bail_query_int(ctx, "from_ms", def_from, from) < 0 ||
+        sj_http_bail_query_int(ctx, "to_ms", def_to, to) < 0)
+        return SJ_EINVAL;
+    if (*to <= *from || *to - *from > SJ_BAIL_STATS_RANGE_MAX_MS)
+        return sj_http_error(ctx, 400, "INVALID_QUERY",
+                             "时间范围无效：to_ms 应大于 from_ms，且跨度不超过 400 天");
     return 0;
 }
 
@@ -269,15 +292,13 @@ static int post_status(struct sj_http_ctx *ctx)
     static const char *const fields[] = {"status", "note", NULL};
     const char *status_text = NULL, *note = NULL;
     enum sj_bail_status status;
-    struct sj_bail_subject s;
     struct sj_bail_env env;
     struct sj_bail_actor who;
+    int64_t id = 0;
     struct sj_err err;
     sj_err_clear(&err);
-    if (sj_http_bail_subject(ctx, &s) < 0)
+    if (sj_http_bail_subject_id(ctx, &id) < 0)
         return SJ_ENOTFOUND;
-    int64_t id = s.id;
-    sj_bail_subject_release(&s);
     if (sj_http_body_only(ctx, fields, true) < 0 ||
         sj_http_body_string(ctx, "status", true, &status_text) < 0 ||
         sj_http_body_string(ctx, "note", true, &note) < 0)

@@ -25,6 +25,9 @@ int sj_http_bail_fail(struct sj_http_ctx *ctx, const struct sj_err *err);
 /* Reads the subject of path param "id" into *out when it exists and is in the user's scope;
  * else replies 404 BAIL_SUBJECT_NOT_FOUND. Release *out on success. */
 int sj_http_bail_subject(struct sj_http_ctx *ctx, struct sj_bail_subject *out);
+/* Like sj_http_bail_subject, but only the id: *id is the subject of path param "id" when it
+ * exists and is in the user's scope; else replies 404 BAIL_SUBJECT_NOT_FOUND. */
+int sj_http_bail_subject_id(struct sj_http_ctx *ctx, int64_t *id);
 /* Whether subject id is in the signed-in user's scope (false also when it does not exist). */
 bool sj_http_bail_subject_visible(struct sj_http_ctx *ctx, int64_t subject_id);
 /* The device of the request's "Authorization: Bearer" token; replies 401 otherwise. */
@@ -35,10 +38,19 @@ int sj_http_bail_body_int(struct sj_http_ctx *ctx, const char *key, bool is_requ
 int sj_http_bail_body_real(struct sj_http_ctx *ctx, const char *key, bool is_required, double *out);
 /* A query parameter as a whole number (dflt when absent); 400 when malformed. */
 int sj_http_bail_query_int(struct sj_http_ctx *ctx, const char *key, int64_t dflt, int64_t *out);
+/* ?from_ms and ?to_ms (def_from, def_to when absent) into *from, *to; 400 INVALID_QUERY when
+ * malformed, when to_ms <= from_ms or when the range is wider than 400 days. */
+int sj_http_bail_query_range(struct sj_http_ctx *ctx, int64_t def_from, int64_t def_to,
+                             int64_t *from, int64_t *to);
 
 json_t *sj_http_bail_subject_json(const struct sj_bail_subject *s);
 json_t *sj_http_bail_alert_json(const struct sj_bail_alert *a);
 json_t *sj_http_bail_leave_json(const struct sj_bail_leave *l);
+/* Submits req for subject_id (env and who from sj_http_bail_env) and answers 201 {leave}.
+ * Returns 0, or replies and returns < 0. */
+int sj_http_bail_submit_leave(struct sj_http_ctx *ctx, const struct sj_bail_env *env,
+                              const struct sj_bail_actor *who, int64_t subject_id,
+                              const struct sj_bail_leave_request *req);
 json_t *sj_http_bail_device_json(const struct sj_bail_device *d);
 
 /* api_bail_device.c: enrolment, binding and what the phone sends. */
@@ -74,13 +86,9 @@ int sj_http_bail_device_extras(struct sj_http_ctx *ctx, int64_t subject_id, json
  * sj_http_bail_subject_json objects), from one query over the alerts. 0 or < 0 (replied). */
 int sj_http_bail_add_risk(struct sj_http_ctx *ctx, json_t *subjects);
 
-/* api_bail_stats.c: statistics and their export. */
+/* api_bail_stats.c: statistics and their export (the CSV/XLSX writing is export.c's). */
 int sj_http_bail_get_stats(struct sj_http_ctx *ctx);
 int sj_http_bail_get_stats_export(struct sj_http_ctx *ctx);
-/* Writes a CSV cell into out: quoted per RFC 4180 when it holds a comma, quote, CR or LF, and
- * with a leading ' when it starts with = + - @ TAB or CR (a spreadsheet would run it as a
- * formula). text is borrowed UTF-8. */
-void sj_http_csv_cell(struct sj_buf *out, const char *text);
 
 /* api_bail_fence.c: fences, schedules, slots and the trail. */
 int sj_http_bail_post_fence(struct sj_http_ctx *ctx);

@@ -59,6 +59,22 @@ static int reply_leave(struct sj_http_ctx *ctx, int64_t id)
     return sj_http_reply(ctx, 200, body);
 }
 
+int sj_http_bail_submit_leave(struct sj_http_ctx *ctx, const struct sj_bail_env *env,
+                              const struct sj_bail_actor *who, int64_t subject_id,
+                              const struct sj_bail_leave_request *req)
+{
+    struct sj_bail_leave l;
+    int64_t id = 0;
+    struct sj_err err;
+    sj_err_clear(&err);
+    if (sj_bail_leave_submit(env, who, subject_id, req, &id, &err) < 0 ||
+        sj_bail_leave_get(ctx->store, id, &l, &err) < 0)
+        return sj_http_bail_fail(ctx, &err);
+    int rc = sj_http_reply(ctx, 201, json_pack("{s:o}", "leave", sj_http_bail_leave_json(&l)));
+    sj_bail_leave_release(&l);
+    return rc;
+}
+
 int sj_http_bail_get_leave(struct sj_http_ctx *ctx)
 {
     return reply_leave(ctx, sj_http_param_id(ctx, "id"));
@@ -96,6 +112,33 @@ int sj_http_bail_post_decision(struct sj_http_ctx *ctx)
 /* ---- Alerts ------------------------------------------------------------------------------------
  */
 
+/* Sets "subject_name" on each alert object of the array alerts (its subject's name, "" when
+ * the subject is gone), from one store call. The answer is masked like the register's
+ * person_name unless revealed. 0, or replies and returns < 0. */
+static int add_subject_names(struct sj_http_ctx *ctx, json_t *alerts)
+{
+    size_t n = json_array_size(alerts), i;
+    json_t *o;
+    if (n == 0)
+        return 0;
+    int64_t *ids = sj_arena_alloc(&ctx->arena, n * sizeof *ids);
+    char **names = sj_arena_alloc(&ctx->arena, n * sizeof *names);
+    struct sj_err err;
+    sj_err_clear(&err);
+    json_array_foreach(alerts, i, o)
+    {
+        ids[i] = (int64_t)json_integer_value(json_object_get(o, "subject_id"));
+    }
+    if (sj_store_bail_subject_names(ctx->store, ids, n, names, &err) < 0)
+        return sj_http_bail_fail(ctx, &err);
+    json_array_foreach(alerts, i, o)
+    {
+        json_object_set_new(o, "subject_name", json_string(names[i] ? names[i] : ""));
+        free(names[i]);
+    }
+    return 0;
+}
+
 int sj_http_bail_get_alerts(struct sj_http_ctx *ctx)
 {
     struct sj_bail_alert_filter filter = {.status = -1, .limit = 1000};
@@ -120,6 +163,10 @@ int sj_http_bail_get_alerts(struct sj_http_ctx *ctx)
         if (sj_http_office_visible(ctx, list[i].office_id))
             json_array_append_new(alerts, sj_http_bail_alert_json(&list[i]));
     sj_bail_alert_list_free(list, count);
+    if (add_subject_names(ctx, alerts) < 0) {
+        json_decref(alerts);
+        return SJ_EDB;
+    }
     return sj_http_reply(ctx, 200, json_pack("{s:o}", "alerts", alerts));
 }
 
@@ -139,8 +186,14 @@ static int reply_alert(struct sj_http_ctx *ctx, int status, int64_t *id_out)
         sj_bail_alert_release(&a);
         return 0;
     }
-    json_t *body = json_pack("{s:o}", "alert", sj_http_bail_alert_json(&a));
+    json_t *alert = json_pack("[o]", sj_http_bail_alert_json(&a));
     sj_bail_alert_release(&a);
+    if (add_subject_names(ctx, alert) < 0) {
+        json_decref(alert);
+        return SJ_EDB;
+    }
+    json_t *body = json_pack("{s:O}", "alert", json_array_get(alert, 0));
+    json_decref(alert);
     return sj_http_reply(ctx, status, body);
 }
 

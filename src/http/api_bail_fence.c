@@ -147,16 +147,14 @@ int sj_http_bail_delete_fence(struct sj_http_ctx *ctx)
 
 int sj_http_bail_get_fences(struct sj_http_ctx *ctx)
 {
-    struct sj_bail_subject s;
     struct sj_store_bail_fence *list = NULL;
     size_t count = 0;
+    int64_t id = 0;
     struct sj_err err;
     sj_err_clear(&err);
-    if (sj_http_bail_subject(ctx, &s) < 0)
+    if (sj_http_bail_subject_id(ctx, &id) < 0)
         return SJ_ENOTFOUND;
-    int rc = sj_store_bail_fences_for(ctx->store, s.id, 0, INT64_MAX, &list, &count, &err);
-    sj_bail_subject_release(&s);
-    if (rc < 0)
+    if (sj_store_bail_fences_for(ctx->store, id, 0, INT64_MAX, &list, &count, &err) < 0)
         return sj_http_bail_fail(ctx, &err);
     json_t *features = json_array();
     for (size_t i = 0; i < count; i++)
@@ -194,17 +192,15 @@ int sj_http_bail_post_schedule(struct sj_http_ctx *ctx)
     static const char *const fields[] = {"kind",          "start_min",      "end_min", "weekdays",
                                          "valid_from_ms", "valid_until_ms", NULL};
     struct sj_bail_schedule sch = {0};
-    struct sj_bail_subject s;
     struct sj_bail_env env;
     struct sj_bail_actor who;
     const char *kind = NULL;
     int64_t start = 0, end = 0, id = 0;
     struct sj_err err;
     sj_err_clear(&err);
-    if (sj_http_bail_subject(ctx, &s) < 0)
+    int64_t subject_id = 0;
+    if (sj_http_bail_subject_id(ctx, &subject_id) < 0)
         return SJ_ENOTFOUND;
-    int64_t subject_id = s.id;
-    sj_bail_subject_release(&s);
     if (sj_http_body_only(ctx, fields, true) < 0 ||
         sj_http_body_string(ctx, "kind", true, &kind) < 0 ||
         sj_http_bail_body_int(ctx, "start_min", true, &start) < 0 ||
@@ -235,16 +231,14 @@ int sj_http_bail_post_schedule(struct sj_http_ctx *ctx)
 int sj_http_bail_post_spot(struct sj_http_ctx *ctx)
 {
     static const char *const fields[] = {"deadline_ms", NULL};
-    struct sj_bail_subject s;
     struct sj_bail_env env;
     struct sj_bail_actor who;
     int64_t deadline = 0, id = 0;
     struct sj_err err;
     sj_err_clear(&err);
-    if (sj_http_bail_subject(ctx, &s) < 0)
+    int64_t subject_id = 0;
+    if (sj_http_bail_subject_id(ctx, &subject_id) < 0)
         return SJ_ENOTFOUND;
-    int64_t subject_id = s.id;
-    sj_bail_subject_release(&s);
     if (sj_http_body_only(ctx, fields, false) < 0 ||
         sj_http_bail_body_int(ctx, "deadline_ms", false, &deadline) < 0 ||
         sj_http_bail_env(ctx, &env, &who) < 0)
@@ -271,16 +265,14 @@ static int read_range(struct sj_http_ctx *ctx, int64_t *from, int64_t *to)
 
 int sj_http_bail_get_slots(struct sj_http_ctx *ctx)
 {
-    struct sj_bail_subject s;
     struct sj_bail_slot *slots = NULL;
     size_t count = 0;
     int64_t from = 0, to = 0;
     struct sj_err err;
     sj_err_clear(&err);
-    if (sj_http_bail_subject(ctx, &s) < 0)
+    int64_t id = 0;
+    if (sj_http_bail_subject_id(ctx, &id) < 0)
         return SJ_ENOTFOUND;
-    int64_t id = s.id;
-    sj_bail_subject_release(&s);
     if (read_range(ctx, &from, &to) < 0)
         return SJ_EINVAL;
     if (sj_bail_due_slots(ctx->store, id, from, to, &slots, &count, &err) < 0)
@@ -298,16 +290,14 @@ int sj_http_bail_get_slots(struct sj_http_ctx *ctx)
 
 int sj_http_bail_get_trail(struct sj_http_ctx *ctx)
 {
-    struct sj_bail_subject s;
     struct sj_bail_fix *fixes = NULL;
     size_t count = 0;
     int64_t from = 0, to = 0, limit = 0;
     struct sj_err err;
     sj_err_clear(&err);
-    if (sj_http_bail_subject(ctx, &s) < 0)
+    int64_t id = 0;
+    if (sj_http_bail_subject_id(ctx, &id) < 0)
         return SJ_ENOTFOUND;
-    int64_t id = s.id;
-    sj_bail_subject_release(&s);
     if (read_range(ctx, &from, &to) < 0 || sj_http_bail_query_int(ctx, "limit", 5000, &limit) < 0)
         return SJ_EINVAL;
     if (limit < 1 || limit > 50000)

@@ -21,20 +21,6 @@
 #include "shujian/identity.h"
 
 #define DAY_MS 86400000LL
-#define RANGE_MAX_MS (400 * DAY_MS)
-
-/* ?from_ms and ?to_ms with defaults; 400 INVALID_QUERY when malformed, reversed or too wide. */
-static int read_range(struct sj_http_ctx *ctx, int64_t def_from, int64_t def_to, int64_t *from,
-                      int64_t *to)
-{
-    if (sj_http_bail_query_int(ctx, "from_ms", def_from, from) < 0 ||
-        sj_http_bail_query_int(ctx, "to_ms", def_to, to) < 0)
-        return SJ_EINVAL;
-    if (*to <= *from || *to - *from > RANGE_MAX_MS)
-        return sj_http_error(ctx, 400, "INVALID_QUERY",
-                             "时间范围无效：to_ms 应大于 from_ms，且跨度不超过 400 天");
-    return 0;
-}
 
 /* ?limit in [1, max], default def. */
 static int read_limit(struct sj_http_ctx *ctx, int64_t def, int64_t max, size_t *out)
@@ -109,25 +95,14 @@ int sj_http_bail_get_leaves(struct sj_http_ctx *ctx)
 int sj_http_bail_post_leave(struct sj_http_ctx *ctx)
 {
     struct sj_bail_leave_request req = {.datum = SJ_DATUM_GCJ02};
-    struct sj_bail_subject s;
-    struct sj_bail_leave l;
     struct sj_bail_env env;
     struct sj_bail_actor who;
-    int64_t id = 0;
-    struct sj_err err;
-    sj_err_clear(&err);
-    if (sj_http_bail_subject(ctx, &s) < 0)
+    int64_t subject_id = 0;
+    if (sj_http_bail_subject_id(ctx, &subject_id) < 0)
         return SJ_ENOTFOUND;
-    int64_t subject_id = s.id;
-    sj_bail_subject_release(&s);
     if (sj_http_bail_read_leave(ctx, &req) < 0 || sj_http_bail_env(ctx, &env, &who) < 0)
         return SJ_EINVAL;
-    if (sj_bail_leave_submit(&env, &who, subject_id, &req, &id, &err) < 0 ||
-        sj_bail_leave_get(ctx->store, id, &l, &err) < 0)
-        return sj_http_bail_fail(ctx, &err);
-    int rc = sj_http_reply(ctx, 201, json_pack("{s:o}", "leave", sj_http_bail_leave_json(&l)));
-    sj_bail_leave_release(&l);
-    return rc;
+    return sj_http_bail_submit_leave(ctx, &env, &who, subject_id, &req);
 }
 
 /* ---- Roster ------------------------------------------------------------------------------------
@@ -144,7 +119,7 @@ int sj_http_bail_get_roster(struct sj_http_ctx *ctx)
     int64_t today = sj_bail_day_start(sj_bail_local_day(sj_http_now_ms()));
     if (sj_http_scope(ctx, &scope) < 0)
         return SJ_EPERM;
-    if (read_range(ctx, today, today + 31 * DAY_MS, &from, &to) < 0)
+    if (sj_http_bail_query_range(ctx, today, today + 31 * DAY_MS, &from, &to) < 0)
         return SJ_EINVAL;
     if (sj_store_bail_roster_list(ctx->store, scope.count == 1 ? scope.ids[0] : 0, from, to, &list,
                                   &count, &err) < 0)
@@ -211,17 +186,14 @@ static json_t *checkin_json(const struct sj_bail_checkin_row *c)
 
 int sj_http_bail_get_checkins(struct sj_http_ctx *ctx)
 {
-    struct sj_bail_subject s;
     struct sj_bail_checkin_row *list = NULL;
     size_t count = 0, limit = 0;
-    int64_t from = 0, to = 0, now = sj_http_now_ms();
+    int64_t id = 0, from = 0, to = 0, now = sj_http_now_ms();
     struct sj_err err;
     sj_err_clear(&err);
-    if (sj_http_bail_subject(ctx, &s) < 0)
+    if (sj_http_bail_subject_id(ctx, &id) < 0)
         return SJ_ENOTFOUND;
-    int64_t id = s.id;
-    sj_bail_subject_release(&s);
-    if (read_range(ctx, now - 30 * DAY_MS, now + DAY_MS, &from, &to) < 0 ||
+    if (sj_http_bail_query_range(ctx, now - 30 * DAY_MS, now + DAY_MS, &from, &to) < 0 ||
         read_limit(ctx, 500, 5000, &limit) < 0)
         return SJ_EINVAL;
     if (sj_store_bail_checkin_list(ctx->store, id, from, to, limit, &list, &count, &err) < 0)
@@ -258,24 +230,31 @@ static json_t *risk_json(int64_t subject_id, const struct sj_bail_risk *r, int64
                      (json_int_t)now, "reasons", reasons);
 }
 
+/* The risk of subject subject_id as of now into *risk (release it with sj_bail_risk_release). */
+static int risk_of(struct sj_http_ctx *ctx, int64_t subject_id, int64_t now,
+                   struct sj_bail_risk *risk, struct sj_err *err)
+{
+    struct sj_bail_alert_fact *facts = NULL;
+    size_t count = 0;
+    int rc = sj_store_bail_alert_facts(ctx->store, 0, subject_id, now - SJ_BAIL_RISK_WINDOW_MS,
+                                       INT64_MAX, true, &facts, &count, err);
+    if (rc < 0)
+        return rc;
+    sj_bail_risk_compute(facts, count, now, risk);
+    free(facts);
+    return 0;
+}
+
 int sj_http_bail_get_risk(struct sj_http_ctx *ctx)
 {
-    struct sj_bail_subject s;
-    struct sj_bail_alert_fact *facts = NULL;
     struct sj_bail_risk risk;
-    size_t count = 0;
-    int64_t now = sj_http_now_ms();
+    int64_t id = 0, now = sj_http_now_ms();
     struct sj_err err;
     sj_err_clear(&err);
-    if (sj_http_bail_subject(ctx, &s) < 0)
+    if (sj_http_bail_subject_id(ctx, &id) < 0)
         return SJ_ENOTFOUND;
-    int64_t id = s.id;
-    sj_bail_subject_release(&s);
-    if (sj_store_bail_alert_facts(ctx->store, 0, id, now - SJ_BAIL_RISK_WINDOW_MS, INT64_MAX, true,
-                                  &facts, &count, &err) < 0)
+    if (risk_of(ctx, id, now, &risk, &err) < 0)
         return sj_http_bail_fail(ctx, &err);
-    sj_bail_risk_compute(facts, count, now, &risk);
-    free(facts);
     json_t *body = json_pack("{s:o}", "risk", risk_json(id, &risk, now));
     sj_bail_risk_release(&risk);
     return sj_http_reply(ctx, 200, body);
@@ -345,14 +324,12 @@ static json_t *face_json(int64_t subject_id, const struct sj_face_template_rec *
 
 int sj_http_bail_get_face(struct sj_http_ctx *ctx)
 {
-    struct sj_bail_subject s;
     struct sj_face_template_rec rec;
+    int64_t id = 0;
     struct sj_err err;
     sj_err_clear(&err);
-    if (sj_http_bail_subject(ctx, &s) < 0)
+    if (sj_http_bail_subject_id(ctx, &id) < 0)
         return SJ_ENOTFOUND;
-    int64_t id = s.id;
-    sj_bail_subject_release(&s);
     int rc = sj_store_face_template_get(ctx->store, id, &rec, &err);
     if (rc < 0 && rc != SJ_ENOTFOUND)
         return sj_http_fail(ctx, &err);
@@ -385,19 +362,17 @@ static int enrol_failed(struct sj_http_ctx *ctx, int rc, const struct sj_err *er
 
 int sj_http_bail_post_face(struct sj_http_ctx *ctx)
 {
-    struct sj_bail_subject s;
     struct sj_face_probe probe;
     struct sj_str photo;
     struct sj_bail_env env;
     struct sj_bail_actor who;
     struct sj_face_template_rec rec;
     bool is_replaced = false;
+    int64_t id = 0;
     struct sj_err err;
     sj_err_clear(&err);
-    if (sj_http_bail_subject(ctx, &s) < 0)
+    if (sj_http_bail_subject_id(ctx, &id) < 0)
         return SJ_ENOTFOUND;
-    int64_t id = s.id;
-    sj_bail_subject_release(&s);
     if (read_photo(ctx, &photo) < 0)
         return SJ_EINVAL;
     const struct sj_face_model *model = sj_http_bail_face_model();
@@ -477,20 +452,15 @@ static json_t *coming_slots(struct sj_http_ctx *ctx, int64_t subject_id, int64_t
 
 int sj_http_bail_device_extras(struct sj_http_ctx *ctx, int64_t subject_id, json_t *body)
 {
-    struct sj_bail_alert_fact *facts = NULL;
     struct sj_bail_risk risk;
-    size_t count = 0;
     int64_t now = sj_http_now_ms();
     json_t *subject = json_object_get(body, "subject");
     json_t *slots = coming_slots(ctx, subject_id, now);
     json_object_set(subject, "next_slot",
                     json_array_size(slots) ? json_array_get(slots, 0) : json_null());
     json_object_set_new(subject, "slots", slots);
-    if (sj_store_bail_alert_facts(ctx->store, 0, subject_id, now - SJ_BAIL_RISK_WINDOW_MS,
-                                  INT64_MAX, true, &facts, &count, NULL) < 0)
+    if (risk_of(ctx, subject_id, now, &risk, NULL) < 0)
         return 0; /* the phone still gets its status */
-    sj_bail_risk_compute(facts, count, now, &risk);
-    free(facts);
     json_t *reasons = json_array();
     for (size_t i = 0; i < risk.reason_count; i++)
         json_array_append_new(reasons,

@@ -4,20 +4,18 @@
  * CSV: UTF-8 with a byte-order mark, CRLF, RFC 4180 quoting). Both are built from one JSON
  * document that is masked (or revealed and recorded) before anything is written, so a file
  * never shows more than the JSON answer would. CSV cells that a spreadsheet would run as a
- * formula (starting with = + - @ TAB CR) get a leading apostrophe.
+ * formula (starting with = + - @ TAB CR) get a leading apostrophe. The file writing itself
+ * (CSV, the temporary workbook file) is export.c's.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "http/api_bail.h"
-#include "http/platform_int.h"
+#include "http/export_int.h"
 #include "shujian/bail_stats.h"
 
 #define DAY_MS 86400000LL
@@ -95,12 +93,8 @@ static int stats_doc(struct sj_http_ctx *ctx, json_t **doc)
     int64_t def_from = sj_bail_day_start(sj_bail_local_day(now)) - 29 * DAY_MS;
     if (sj_http_scope(ctx, &scope) < 0)
         return SJ_EPERM;
-    if (sj_http_bail_query_int(ctx, "from_ms", def_from, &from) < 0 ||
-        sj_http_bail_query_int(ctx, "to_ms", now, &to) < 0)
+    if (sj_http_bail_query_range(ctx, def_from, now, &from, &to) < 0)
         return SJ_EINVAL;
-    if (to <= from || to - from > SJ_BAIL_STATS_RANGE_MAX_MS)
-        return sj_http_error(ctx, 400, "INVALID_QUERY",
-                             "时间范围无效：to_ms 应大于 from_ms，且跨度不超过 400 天");
     if (sj_bail_stats_compute(ctx->store, scope.ids, scope.count, from, to, now, &st, &err) < 0)
         return sj_http_bail_fail(ctx, &err);
     json_t *offices = json_array(), *subjects = json_array();
@@ -241,63 +235,6 @@ static void add_rows(json_t *rows, json_t *list, const char *kind, const char *i
     }
 }
 
-/* ---- CSV ---------------------------------------------------------------------------------------
- */
-
-void sj_http_csv_cell(struct sj_buf *out, const char *text)
-{
-    if (!text)
-        return;
-    bool is_formula = strchr("=+-@\t\r", text[0]) != NULL && text[0] != '\0';
-    bool needs_quotes = strpbrk(text, ",\"\r\n") != NULL;
-    if (needs_quotes)
-        sj_buf_putc(out, '"');
-    if (is_formula)
-        sj_buf_putc(out, '\'');
-    for (const char *p = text; *p; p++) {
-        if (*p == '"')
-            sj_buf_putc(out, '"');
-        sj_buf_putc(out, *p);
-    }
-    if (needs_quotes)
-        sj_buf_putc(out, '"');
-}
-
-static void csv_value(struct sj_buf *out, json_t *v)
-{
-    if (json_is_string(v))
-        sj_http_csv_cell(out, json_string_value(v));
-    else if (json_is_integer(v))
-        sj_buf_appendf(out, "%lld", (long long)json_integer_value(v));
-    else if (json_is_real(v))
-        sj_buf_appendf(out, "%.1f", json_real_value(v));
-}
-
-static void csv_line(struct sj_buf *out, json_t *cells)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(cells, i, v)
-    {
-        if (i)
-            sj_buf_putc(out, ',');
-        csv_value(out, v);
-    }
-    sj_buf_append_cstr(out, "\r\n");
-}
-
-static char *csv_bytes(json_t *headers, json_t *rows, size_t *len)
-{
-    struct sj_buf out;
-    size_t i;
-    json_t *r;
-    sj_buf_init(&out, 0);
-    sj_buf_append_cstr(&out, "\xEF\xBB\xBF");
-    csv_line(&out, headers);
-    json_array_foreach(rows, i, r) csv_line(&out, r);
-    return sj_buf_detach(&out, len);
-}
-
 /* ---- XLSX --------------------------------------------------------------------------------------
  */
 
@@ -354,76 +291,21 @@ static void xlsx_notes(lxw_workbook *wb, lxw_format *bold, json_t *doc)
         worksheet_write_string(ws, (lxw_row_t)(i + 3), 1, notes[i], NULL);
 }
 
-static int read_file(const char *path, char **bytes, size_t *len, struct sj_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st) != 0) {
-        if (f)
-            fclose(f);
-        return sj_err_set(err, SJ_EIO, "cannot read the workbook %s: %s", path, strerror(errno));
-    }
-    *len = (size_t)st.st_size;
-    *bytes = sj_xmalloc(*len ? *len : 1);
-    size_t got = fread(*bytes, 1, *len, f);
-    fclose(f);
-    if (got != *len) {
-        free(*bytes);
-        *bytes = NULL;
-        return sj_err_set(err, SJ_EIO, "short read of the workbook %s", path);
-    }
-    return 0;
-}
+/* What the workbook of the statistics is made of (all borrowed, masked already). */
+struct stats_book {
+    json_t *doc, *headers, *office_rows, *subject_rows;
+};
 
-/* The workbook of doc (masked already) through a private temporary file in the workspace. */
-static int xlsx_bytes(const char *workspace, json_t *doc, json_t *headers, json_t *office_rows,
-                      json_t *subject_rows, char **bytes, size_t *len, struct sj_err *err)
+static void fill_book(lxw_workbook *wb, lxw_format *bold, void *arg)
 {
-    size_t n = strlen(workspace) + 32;
-    char *path = sj_xmalloc(n);
-    snprintf(path, n, "%s/export-XXXXXX", workspace);
-    int fd = mkstemp(path), rc = 0;
-    if (fd < 0) {
-        rc = sj_err_set(err, SJ_EIO, "cannot make a temporary file in %s: %s", workspace,
-                        strerror(errno));
-        free(path);
-        return rc;
-    }
-    close(fd);
-    lxw_workbook *wb = workbook_new(path);
-    if (!wb) {
-        rc = sj_err_set(err, SJ_EIO, "libxlsxwriter cannot create %s", path);
-    } else {
-        lxw_format *bold = workbook_add_format(wb);
-        format_set_bold(bold);
-        xlsx_sheet(wb, bold, "按检察院", headers, office_rows);
-        xlsx_sheet(wb, bold, "按被监管人", headers, subject_rows);
-        xlsx_notes(wb, bold, doc);
-        lxw_error lerr = workbook_close(wb);
-        if (lerr != LXW_NO_ERROR)
-            rc = sj_err_set(err, SJ_EIO, "libxlsxwriter: %s", lxw_strerror(lerr));
-        if (rc == 0)
-            rc = read_file(path, bytes, len, err);
-    }
-    unlink(path);
-    free(path);
-    return rc;
+    const struct stats_book *b = arg;
+    xlsx_sheet(wb, bold, "按检察院", b->headers, b->office_rows);
+    xlsx_sheet(wb, bold, "按被监管人", b->headers, b->subject_rows);
+    xlsx_notes(wb, bold, b->doc);
 }
 
 /* ---- The export --------------------------------------------------------------------------------
  */
-
-/* Masks doc unless the caller may and did ask to see it whole (then records the reveal). */
-static void mask_export(struct sj_http_ctx *ctx, json_t *doc)
-{
-    if (sj_http_wants_reveal(ctx)) {
-        size_t count = sj_http_mask_json(doc, true);
-        if (count == 0 || sj_http_record_reveal(ctx, count) == 0)
-            return;
-        SJ_WARN("a reveal could not be recorded; exporting masked");
-    }
-    sj_http_mask_json(doc, false);
-}
 
 int sj_http_bail_get_stats_export(struct sj_http_ctx *ctx)
 {
@@ -439,7 +321,7 @@ int sj_http_bail_get_stats_export(struct sj_http_ctx *ctx)
                              format);
     if (stats_doc(ctx, &doc) < 0)
         return SJ_EINVAL;
-    mask_export(ctx, doc);
+    sj_http_mask_export(ctx, doc);
     json_t *names = json_object(), *offices = json_object_get(doc, "offices");
     size_t i;
     json_t *o;
@@ -460,10 +342,11 @@ int sj_http_bail_get_stats_export(struct sj_http_ctx *ctx)
     int rc = 0;
     if (is_csv) {
         json_array_extend(subject_rows, office_rows);
-        bytes = csv_bytes(headers, subject_rows, &len);
+        bytes = sj_http_csv_bytes(headers, subject_rows, &len);
     } else {
-        rc = xlsx_bytes(sj_http_platform_of(ctx)->workspace, doc, headers, office_rows,
-                        subject_rows, &bytes, &len, &err);
+        struct stats_book book = {doc, headers, office_rows, subject_rows};
+        rc = sj_http_xlsx_bytes(sj_http_platform_of(ctx)->workspace, fill_book, &book, &bytes, &len,
+                                &err);
     }
     json_decref(names);
     json_decref(headers);

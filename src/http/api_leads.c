@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "http/platform_int.h"
+#include "http/export_int.h"
 #include "shujian/model.h"
 
 #define READERS SJ_ROLES_STAFF
@@ -339,18 +339,6 @@ static int add_details(struct sj_http_ctx *ctx, const struct sj_lead_list *list,
     return 0;
 }
 
-/* Masks doc unless the caller may and did ask to see it whole (then records the reveal). */
-static void mask_export(struct sj_http_ctx *ctx, json_t *doc)
-{
-    if (sj_http_wants_reveal(ctx)) {
-        size_t count = sj_http_mask_json(doc, true);
-        if (count == 0 || sj_http_record_reveal(ctx, count) == 0)
-            return;
-        SJ_WARN("a reveal could not be recorded; exporting masked");
-    }
-    sj_http_mask_json(doc, false);
-}
-
 static int get_export(struct sj_http_ctx *ctx)
 {
     struct sj_lead_query q;
@@ -373,7 +361,7 @@ static int get_export(struct sj_http_ctx *ctx)
     sj_lead_list_release(&list);
     free(offices);
     if (rc == 0) {
-        mask_export(ctx, doc);
+        sj_http_mask_export(ctx, doc);
         rc = sj_http_export_xlsx(sj_http_platform_of(ctx)->workspace, doc, &bytes, &len, &err);
         if (rc < 0)
             sj_http_fail(ctx, &err);

@@ -1,8 +1,9 @@
 /*
- * export.c - the leads workbook of GET /api/v1/leads/export: three sheets (线索, 证据, 处理记录)
- * with Chinese headers, written with libxlsxwriter from a JSON document the handler has
- * already masked. libxlsxwriter writes files only, so the workbook goes through a private
- * temporary file in the workspace (mode 0600, removed before returning).
+ * export.c - file exports (export_int.h): masking an export document, CSV files, XLSX
+ * workbooks through libxlsxwriter, and the leads workbook of GET /api/v1/leads/export (three
+ * sheets 线索, 证据, 处理记录 with Chinese headers). libxlsxwriter writes files only, so a
+ * workbook goes through a private temporary file in the workspace (mode 0600, removed before
+ * returning).
  *
  * Invariant: only strings and numbers already in the document are written; nothing here
  * reads the store, so what the workbook shows is exactly what was masked.
@@ -15,7 +16,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-#include "http/platform_int.h"
+#include "http/export_int.h"
 
 struct sheet_spec {
     const char *name;
@@ -124,8 +125,8 @@ static int read_all(const char *path, char **bytes, size_t *len, struct sj_err *
     return 0;
 }
 
-int sj_http_export_xlsx(const char *workspace, json_t *doc, char **bytes, size_t *len,
-                        struct sj_err *err)
+int sj_http_xlsx_bytes(const char *workspace, sj_http_xlsx_fill_fn fill, void *arg, char **bytes,
+                       size_t *len, struct sj_err *err)
 {
     char *path = NULL;
     *bytes = NULL;
@@ -149,8 +150,7 @@ int sj_http_export_xlsx(const char *workspace, json_t *doc, char **bytes, size_t
     }
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
-    for (size_t i = 0; i < SJ_ARRAY_LEN(sheets); i++)
-        write_sheet(wb, bold, &sheets[i], doc);
+    fill(wb, bold, arg);
     lxw_error lerr = workbook_close(wb);
     if (lerr != LXW_NO_ERROR)
         rc = sj_err_set(err, SJ_EIO, "libxlsxwriter: %s", lxw_strerror(lerr));
@@ -160,4 +160,85 @@ out:
     unlink(path);
     free(path);
     return rc;
+}
+
+static void fill_leads(lxw_workbook *wb, lxw_format *bold, void *doc)
+{
+    for (size_t i = 0; i < SJ_ARRAY_LEN(sheets); i++)
+        write_sheet(wb, bold, &sheets[i], doc);
+}
+
+int sj_http_export_xlsx(const char *workspace, json_t *doc, char **bytes, size_t *len,
+                        struct sj_err *err)
+{
+    return sj_http_xlsx_bytes(workspace, fill_leads, doc, bytes, len, err);
+}
+
+/* ---- Masking --------------------------------------------------------------------------------- */
+
+void sj_http_mask_export(struct sj_http_ctx *ctx, json_t *doc)
+{
+    if (sj_http_wants_reveal(ctx)) {
+        size_t count = sj_http_mask_json(doc, true);
+        if (count == 0 || sj_http_record_reveal(ctx, count) == 0)
+            return;
+        SJ_WARN("a reveal could not be recorded; exporting masked");
+    }
+    sj_http_mask_json(doc, false);
+}
+
+/* ---- CSV ------------------------------------------------------------------------------------- */
+
+void sj_http_csv_cell(struct sj_buf *out, const char *text)
+{
+    if (!text)
+        return;
+    bool is_formula = strchr("=+-@\t\r", text[0]) != NULL && text[0] != '\0';
+    bool needs_quotes = strpbrk(text, ",\"\r\n") != NULL;
+    if (needs_quotes)
+        sj_buf_putc(out, '"');
+    if (is_formula)
+        sj_buf_putc(out, '\'');
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            sj_buf_putc(out, '"');
+        sj_buf_putc(out, *p);
+    }
+    if (needs_quotes)
+        sj_buf_putc(out, '"');
+}
+
+static void csv_value(struct sj_buf *out, json_t *v)
+{
+    if (json_is_string(v))
+        sj_http_csv_cell(out, json_string_value(v));
+    else if (json_is_integer(v))
+        sj_buf_appendf(out, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v))
+        sj_buf_appendf(out, "%.1f", json_real_value(v));
+}
+
+static void csv_line(struct sj_buf *out, json_t *cells)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(cells, i, v)
+    {
+        if (i)
+            sj_buf_putc(out, ',');
+        csv_value(out, v);
+    }
+    sj_buf_append_cstr(out, "\r\n");
+}
+
+char *sj_http_csv_bytes(json_t *headers, json_t *rows, size_t *len)
+{
+    struct sj_buf out;
+    size_t i;
+    json_t *r;
+    sj_buf_init(&out, 0);
+    sj_buf_append_cstr(&out, "\xEF\xBB\xBF");
+    csv_line(&out, headers);
+    json_array_foreach(rows, i, r) csv_line(&out, r);
+    return sj_buf_detach(&out, len);
 }

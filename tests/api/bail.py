@@ -7,43 +7,26 @@ body 422 -> the operator's sweep finds a missed check-in -> alert acknowledged a
 after which the device is refused. A device token cannot act for another subject, an
 auditor reads but cannot write, and every change is in the ledger (which still verifies).
 
-Personal data are invented; the ID numbers carry check digits computed here.
+Personal data are invented; the ID numbers carry check digits computed in bailfix.py.
 
 usage: bail.py path/to/shujian
 """
 import os
 import re
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sjapi import Client, Server, Tap, Workspace, code_of  # noqa: E402
+from bailfix import DAY_MS, HOME, checkin, city_workspace, id_number, now_ms  # noqa: E402
+from bailfix import subject_body as fix_subject_body  # noqa: E402
+from sjapi import Client, Server, Tap, code_of  # noqa: E402
 
-DAY_MS = 24 * 3600 * 1000
-HOME = (23.6820, 113.0560)    # WGS-84, a point in 清远
-AWAY = (23.1291, 113.2644)    # about 70 km away
+AWAY = (23.1291, 113.2644)    # about 70 km from HOME
 ID18 = re.compile(r"(?<![0-9.])[0-9]{17}[0-9Xx](?![0-9])")
 
 
-def id_number(body17):
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    total = sum(int(d) * w for d, w in zip(body17, weights))
-    return body17 + "10X98765432"[total % 11]
-
-
-def now_ms():
-    return int(time.time() * 1000)
-
-
 t = Tap()
-ws = Workspace(sys.argv[1])
-ws.office("441800", "清远市人民检察院")
-ws.user("root", "admin", "441800")
-ws.user("chen", "prosecutor", "441800")
-ws.user("zhao", "auditor", "441800")
-ws.office("441802", "清城区人民检察院", parent="441800")
-ws.user("sun", "prosecutor", "441802")
-ws.cli("ledger", "init")
+ws = city_workspace(sys.argv[1], [("root", "admin"), ("chen", "prosecutor"), ("zhao", "auditor")],
+                    [("sun", "prosecutor")])
 srv = Server(ws)
 
 chen = Client(srv)
@@ -61,9 +44,7 @@ ID2 = id_number("44180219900101456")
 
 
 def subject_body(name, idn, case):
-    return {"person_name": name, "id_number": idn, "phone": "13800138000",
-            "residence": "清远市清城区某路 1 号", "crime_type": "盗窃", "case_number": case,
-            "prosecutor_id": chen_id, "bail_start": "2026-01-01", "bail_end": "2027-12-31"}
+    return fix_subject_body(name, idn, case, chen_id)
 
 
 status, doc = chen.request("POST", "/api/v1/bail/subjects",
@@ -157,17 +138,6 @@ status, doc = phone.request("GET", f"/api/v1/bail/device/subjects/{sid}",
 t.eq((status, code_of(doc)), (401, "DEVICE_UNAUTHENTICATED"), "an unknown token is 401")
 
 # ---- Check-ins -------------------------------------------------------------------------------------------
-
-
-def checkin(client, headers, key, pos, acc=20.0, fix=None, mock=False):
-    h = dict(headers)
-    if key:
-        h["Idempotency-Key"] = key
-    body = {"lat": pos[0], "lon": pos[1], "accuracy_m": acc, "datum": "wgs84",
-            "fix_ms": fix if fix is not None else now_ms() - 1000, "mock": mock}
-    return client.request("POST", "/api/v1/bail/device/checkins", body, headers=h), body
-
-
 (status, first), body = checkin(phone, dev, "k-1", HOME)
 t.eq(status, 201, "a scheduled check-in at home is taken")
 t.ok(isinstance(first, dict) and first.get("status") in ("accepted", "flagged")

@@ -7,65 +7,35 @@ portraits); the subject's other data are invented.
 
 usage: bail_face.py path/to/shujian
 """
-import base64
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sjapi import Client, Server, Tap, Workspace  # noqa: E402
-
-HOME = (23.6820, 113.0560)
-PHOTOS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "face")
-
-
-def id_number(body17):
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    total = sum(int(d) * w for d, w in zip(body17, weights))
-    return body17 + "10X98765432"[total % 11]
-
-
-def photo(name):
-    with open(os.path.join(PHOTOS, name), "rb") as f:
-        return base64.b64encode(f.read()).decode()
-
+from bailfix import (HOME, PHOTOS, bind_phone, city_workspace, home_fence,  # noqa: E402
+                     id_number, now_ms, subject_body)
+from bailfix import checkin as checkin_at  # noqa: E402
+from sjapi import Client, Server, Tap  # noqa: E402
 
 t = Tap()
-ws = Workspace(sys.argv[1])
-ws.office("441800", "清远市人民检察院")
-ws.user("chen", "prosecutor", "441800")
-ws.cli("ledger", "init")
+ws = city_workspace(sys.argv[1], [("chen", "prosecutor")])
 srv = Server(ws)
 chen = Client(srv)
 status, doc = chen.login("chen")
 t.eq(status, 200, "the prosecutor signs in")
-status, doc = chen.request("POST", "/api/v1/bail/subjects", {
-    "person_name": "林小川", "id_number": id_number("44180219850312123"), "phone": "13800138000",
-    "residence": "清远市清城区某路 1 号", "crime_type": "盗窃", "case_number": "（2026）粤1802刑初9号",
-    "prosecutor_id": doc["user"]["id"], "bail_start": "2026-01-01", "bail_end": "2027-12-31"})
+status, doc = chen.request("POST", "/api/v1/bail/subjects", subject_body(
+    "林小川", id_number("44180219850312123"), "（2026）粤1802刑初9号", doc["user"]["id"]))
 t.eq(status, 201, "a subject is registered")
 sid = doc["subject"]["id"] if status == 201 else 0
-chen.request("POST", "/api/v1/bail/fences", {
-    "subject_id": sid, "kind": "allowed", "name": "住所周边", "datum": "wgs84",
-    "geometry": {"type": "Point", "coordinates": [HOME[1], HOME[0]], "radius": 3000}})
-status, doc = chen.request("POST", f"/api/v1/bail/subjects/{sid}/devices")
-phone = Client(srv)
-status, doc = phone.request("POST", "/api/v1/bail/devices/bind",
-                            {"code": doc.get("enrol_code", ""), "install_id": "app-f"})
+home_fence(chen, sid)
+phone, dev, status = bind_phone(chen, srv, sid, "app-f")
 t.eq(status, 201, "the phone binds")
-dev = {"Authorization": "Bearer " + doc.get("device_token", "")}
 res = ws.cli("face", "enrol", os.path.join(PHOTOS, "collins.jpg"), "--subject", str(sid), "--json",
              check=False)
 t.ok(res.returncode == 0, "the subject's face is enrolled", res.stderr)
 
 
 def checkin(key, pic=None):
-    body = {"lat": HOME[0], "lon": HOME[1], "accuracy_m": 20.0, "datum": "wgs84",
-            "fix_ms": int(time.time() * 1000) - 1000}
-    if pic:
-        body["photo"] = photo(pic)
-    h = dict(dev, **{"Idempotency-Key": key})
-    return phone.request("POST", "/api/v1/bail/device/checkins", body, headers=h)
+    return checkin_at(phone, dev, key, pic=pic)[0]
 
 
 status, doc = checkin("f-1", "collins-crop.jpg")
@@ -82,7 +52,7 @@ kinds = [a.get("kind") for a in doc.get("alerts", [])] if isinstance(doc, dict) 
 t.ok("face-mismatch" in kinds, "the officer sees a face-mismatch alert", doc)
 status, doc = phone.request("POST", "/api/v1/bail/device/checkins",
                             {"lat": HOME[0], "lon": HOME[1], "accuracy_m": 20.0,
-                             "fix_ms": int(time.time() * 1000), "photo": "not base64!"},
+                             "fix_ms": now_ms(), "photo": "not base64!"},
                             headers=dict(dev, **{"Idempotency-Key": "f-5"}))
 t.eq(status, 400, "a photo that is not base64 is 400")
 srv.stop()

@@ -3,15 +3,15 @@
 the check-in history with its judgement, the leave queue and a leave on a subject's behalf,
 the roster calendar, face enrolment over HTTP (then a check-in matches it), the risk colour
 turning yellow (a missed check-in) and red (a mock location) with the alerts and ledger entries
-behind each point, statistics with a compliance rate from a known schedule with one miss
+behind each point, the alert queue naming its subject (masked; revealed for a prosecutor with
+?reveal=1 and recorded, never for the police), statistics with a compliance rate from a known schedule with one miss
 (three spot checks, two answered), and the XLSX/CSV export (masked, revealed and recorded,
 formula cells escaped). A county office sees none of the city's subjects (404).
 
-Personal data are invented; the ID numbers carry check digits computed here.
+Personal data are invented; the ID numbers carry check digits computed in bailfix.py.
 
 usage: bail_stats.py path/to/shujian
 """
-import base64
 import io
 import os
 import re
@@ -20,38 +20,16 @@ import time
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sjapi import Client, Server, Tap, Workspace, code_of  # noqa: E402
-
-DAY_MS = 24 * 3600 * 1000
-HOME = (23.6820, 113.0560)
-PHOTOS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "face")
-
-
-def id_number(body17):
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    total = sum(int(d) * w for d, w in zip(body17, weights))
-    return body17 + "10X98765432"[total % 11]
-
-
-def now_ms():
-    return int(time.time() * 1000)
-
-
-def photo_bytes(name):
-    with open(os.path.join(PHOTOS, name), "rb") as f:
-        return f.read()
+from bailfix import (DAY_MS, bind_phone, city_workspace, home_fence, id_number,  # noqa: E402
+                     now_ms, photo_bytes, subject_body)
+from bailfix import checkin as checkin_at  # noqa: E402
+from sjapi import Client, Server, Tap, code_of  # noqa: E402
 
 
 t = Tap()
-ws = Workspace(sys.argv[1])
-ws.office("441800", "清远市人民检察院")
-ws.user("root", "admin", "441800")
-ws.user("chen", "prosecutor", "441800")
-ws.user("wang", "police", "441800", display="王警官")
-ws.user("zhao", "auditor", "441800")
-ws.office("441802", "清城区人民检察院", parent="441800")
-ws.user("sun", "prosecutor", "441802")
-ws.cli("ledger", "init")
+ws = city_workspace(sys.argv[1], [("root", "admin"), ("chen", "prosecutor"),
+                                   ("wang", "police", "王警官"), ("zhao", "auditor")],
+                    [("sun", "prosecutor")])
 srv = Server(ws)
 chen, wang, aud, sun, root = Client(srv), Client(srv), Client(srv), Client(srv), Client(srv)
 status, doc = chen.login("chen")
@@ -67,30 +45,17 @@ t0 = now_ms()
 
 # ---- A subject, its fence and phone --------------------------------------------------------------
 ID1 = id_number("44180219850312123")
-status, doc = chen.request("POST", "/api/v1/bail/subjects", {
-    "person_name": "林小川", "id_number": ID1, "phone": "13800138000",
-    "residence": "清远市清城区某路 1 号", "crime_type": "=1+2", "case_number": "（2026）粤1802刑初7号",
-    "prosecutor_id": chen_id, "police_id": wang_id, "bail_start": "2026-01-01",
-    "bail_end": "2027-12-31"})
+status, doc = chen.request("POST", "/api/v1/bail/subjects", subject_body(
+    "林小川", ID1, "（2026）粤1802刑初7号", chen_id, crime_type="=1+2", police_id=wang_id))
 t.eq(status, 201, "a subject is registered (its crime type looks like a spreadsheet formula)")
 sid = doc["subject"]["id"] if status == 201 else 0
-chen.request("POST", "/api/v1/bail/fences", {
-    "subject_id": sid, "kind": "allowed", "name": "住所周边", "datum": "wgs84",
-    "geometry": {"type": "Point", "coordinates": [HOME[1], HOME[0]], "radius": 3000}})
-status, doc = chen.request("POST", f"/api/v1/bail/subjects/{sid}/devices")
-phone = Client(srv)
-status, doc = phone.request("POST", "/api/v1/bail/devices/bind",
-                            {"code": doc.get("enrol_code", ""), "install_id": "app-s"})
-dev = {"Authorization": "Bearer " + doc.get("device_token", "")}
+home_fence(chen, sid)
+phone, dev, status = bind_phone(chen, srv, sid, "app-s")
 
 
 def checkin(key, mock=False, pic=None):
-    body = {"lat": HOME[0], "lon": HOME[1], "accuracy_m": 20.0, "datum": "wgs84",
-            "fix_ms": now_ms(), "mock": mock}
-    if pic:
-        body["photo"] = base64.b64encode(photo_bytes(pic)).decode()
-    return phone.request("POST", "/api/v1/bail/device/checkins", body,
-                         headers=dict(dev, **{"Idempotency-Key": key}))
+    """A check-in at home, fixed now (inside a spot check issued just before)."""
+    return checkin_at(phone, dev, key, fix=now_ms(), mock=mock, pic=pic)[0]
 
 
 # ---- A known schedule with one miss: three spot checks, two answered ---------------------------------
@@ -134,6 +99,21 @@ t.ok(status == 200 and doc.get("missed") == 1, "the sweep finds the one missed s
 status, doc = chen.request("GET", f"/api/v1/bail/alerts?subject_id={sid}")
 missed = [a for a in doc.get("alerts", []) if a.get("kind") == "missed-checkin"]
 missed_id = missed[0]["id"] if missed else 0
+t.eq({a.get("subject_name") for a in doc.get("alerts", [])}, {"林**"},
+     "the alert queue names the subject, masked (the surname kept)")
+status, doc = chen.request("GET", f"/api/v1/bail/alerts?subject_id={sid}&reveal=1")
+t.eq({a.get("subject_name") for a in doc.get("alerts", [])}, {"林小川"},
+     "a prosecutor may reveal the name with ?reveal=1")
+res = ws.cli("ledger", "show", "--limit", "1000", "--json", check=False)
+t.ok("GET /api/v1/bail/alerts" in res.stdout, "and that reveal is recorded in the ledger")
+status, doc = wang.request("GET", f"/api/v1/bail/alerts?subject_id={sid}&reveal=1")
+t.eq((status, {a.get("subject_name") for a in doc.get("alerts", [])}), (200, {"林**"}),
+     "the police never see it revealed")
+status, doc = chen.request("GET", f"/api/v1/bail/alerts/{missed_id}")
+t.eq((status, doc.get("alert", {}).get("subject_name")), (200, "林**"),
+     "the alert's detail names the subject, masked")
+status, doc = chen.request("GET", f"/api/v1/bail/alerts/{missed_id}?reveal=1")
+t.eq(doc.get("alert", {}).get("subject_name"), "林小川", "and revealed on request")
 status, doc = chen.request("GET", f"/api/v1/bail/subjects/{sid}/risk")
 risk = doc.get("risk", {}) if status == 200 else {}
 t.eq((risk.get("colour"), risk.get("score")), ("yellow", 15), "an open missed check-in: yellow")

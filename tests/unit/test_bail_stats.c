@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "http/api_bail.h"
+#include "http/export_int.h"
 #include "shujian/bail_stats.h"
 #include "test_bail_fixture.h"
 
