@@ -68,6 +68,7 @@ extern const struct sj_http_resource sj_http_api_users;
 extern const struct sj_http_resource sj_http_api_offices;
 extern const struct sj_http_resource sj_http_api_datasets;
 extern const struct sj_http_resource sj_http_api_models;
+extern const struct sj_http_resource sj_http_api_models_preview;
 extern const struct sj_http_resource sj_http_api_leads;
 extern const struct sj_http_resource sj_http_api_stats;
 extern const struct sj_http_resource sj_http_api_jobs;

@@ -15,6 +15,7 @@ static const struct sj_http_resource *const resources[] = {
     &sj_http_api_offices,
     &sj_http_api_datasets,
     &sj_http_api_models,
+    &sj_http_api_models_preview,
     &sj_http_api_leads,
     &sj_http_api_stats,
     &sj_http_api_jobs,

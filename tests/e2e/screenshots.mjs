@@ -69,6 +69,17 @@ async function main() {
       if (name === 'builder') await fillBuilder(page)
       await shoot(page, name)
     }
+    // A dataset's rows (raw and normalised values, each row's source) and a lead's detail.
+    await page.goto(`${base}/data`)
+    await settle(page, '[data-test=dataset-open]')
+    await page.locator('[data-test=dataset-open]').first().click()
+    await settle(page, '[data-test=rows-table]')
+    await shoot(page, 'dataset-rows')
+    await page.goto(`${base}/leads`)
+    await settle(page, '[data-test=lead-open]')
+    await page.locator('[data-test=lead-open]').first().click()
+    await settle(page, '[data-test=lead-evidence]')
+    await shoot(page, 'lead-detail')
     await browser.context.clearCookies() // the phone is not signed in as staff
     const phone = await browser.context.newPage()
     await phone.setViewportSize({ width: 390, height: 780 })
