@@ -4,7 +4,7 @@
 // Usage: node screenshots.mjs path/to/shujian OUTDIR
 import fs from 'node:fs'
 import path from 'node:path'
-import { PASSWORD, Server, Workspace, fillBuilder, findDist, launchBrowser, missingTools, servesUi, startProxy } from './lib.mjs'
+import { PASSWORD, Server, Workspace, fillBuilder, findDist, hasCommand, launchBrowser, missingTools, servesUi, startProxy } from './lib.mjs'
 
 const [binary, outDir] = process.argv.slice(2)
 if (!binary || !outDir) {
@@ -24,7 +24,6 @@ const PAGES = [
   ['builder', '/builder', '.sj-builder'],
   ['leads', '/leads', '.sj-main .el-card'],
   ['stats', '/stats', '.sj-page'],
-  ['bail', '/bail', '[data-test=map]'],
   ['users', '/admin/users', '[data-test=users]'],
   ['offices', '/admin/offices', '[data-test=offices]'],
 ]
@@ -41,11 +40,60 @@ async function shoot(page, name) {
   console.log(`screenshots: ${file}`)
 }
 
+// The 取保候审 pages as the prosecutor 李四 sees them, and the phone page bound to one of the
+// simulated subjects with a code the prosecutor made.
+const BAIL_TABS = [
+  ['bail', 'register', '[data-test=subjects]'],
+  ['bail-alerts', 'alerts', '[data-test=alerts]'],
+  ['bail-leaves', 'leaves', '[data-test=leaves]'],
+  ['bail-roster', 'roster', '[data-test=roster]'],
+  ['bail-review', 'review', '[data-test=review]'],
+  ['bail-stats', 'stats', '[data-test=bail-stats]'],
+]
+
+async function bailPages(context, base, phone) {
+  const page = await context.newPage()
+  await page.goto(`${base}/login`)
+  await settle(page, 'input[name=username]')
+  await page.fill('input[name=username]', 'lisi')
+  await page.fill('input[name=password]', PASSWORD)
+  await page.click('[data-test=login-submit]')
+  await page.waitForURL((u) => new URL(u).pathname === '/')
+  for (const [name, tab, selector] of BAIL_TABS) {
+    await page.goto(`${base}/bail?tab=${tab}`)
+    await settle(page, selector)
+    await shoot(page, name)
+  }
+  await page.goto(`${base}/bail?tab=register`)
+  await settle(page, '[data-test=subjects]')
+  await page.locator('[data-test=risk-filter]').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '红色' }).click()
+  const red = page.locator('[data-test=subjects] .el-table__row')
+  if ((await red.count()) === 0) await page.reload()
+  await page.locator('[data-test=subjects] .el-table__row').first().click()
+  await settle(page, '[data-test=fences]')
+  await page.locator('[data-test=risk] .sj-risk-head').waitFor({ timeout: 15000 }).catch(() => {})
+  await page.locator('[data-test=fence-circle]').scrollIntoViewIfNeeded()
+  await shoot(page, 'bail-subject')
+  await page.click('[data-test=enrol]')
+  await settle(page, '[data-test=enrol-code]')
+  await shoot(page, 'bail-enrol')
+  const code = (await page.locator('[data-test=enrol-code]').innerText()).trim()
+  await phone.fill('#m-code', code)
+  await phone.click('[data-test=m-bind]')
+  await settle(phone, '[data-test=m-home]')
+  await shoot(phone, 'mobile-home')
+  await page.close()
+}
+
 async function main() {
   fs.mkdirSync(outDir, { recursive: true })
   const ws = new Workspace(binary)
   ws.seed()
   ws.demo()
+  // A fortnight of simulated bail supervision in the county office of the prosecutor 李四.
+  const hasBail = hasCommand(binary, 'demo-bail')
+  if (hasBail) ws.cli(['demo-bail', '--subjects', '40', '--days', '14', '--office', '441802'])
   const server = await new Server(ws).start()
   let proxy = null
   const browser = await launchBrowser()
@@ -86,6 +134,7 @@ async function main() {
     await phone.goto(`${base}/m/`)
     await settle(phone, '[data-test=m-bind]')
     await shoot(phone, 'mobile-bind')
+    if (hasBail) await bailPages(browser.context, base, phone)
   } finally {
     await browser.close()
     if (proxy) proxy.server.close()

@@ -6,7 +6,7 @@
 // server lacks says 尚未开放, a real state change (adding a user, which needs the CSRF token,
 // also after a reload), logout ending the session, and the phone check-in page.
 // Usage: node ui.test.mjs path/to/shujian   (TAP on stdout)
-import { Server, Tap, Workspace, fillBuilder, findDist, hasCommand, launchBrowser, makePng, missingTools, servesUi, startProxy } from './lib.mjs'
+import { Server, Tap, Workspace, fillBuilder, findDist, hasCommand, launchBrowser, missingTools, servesUi, startProxy } from './lib.mjs'
 
 const tap = new Tap()
 const binary = process.argv[2]
@@ -18,7 +18,7 @@ const STAFF_NAV = {
   admin: ['工作台', '数据仓库', '模型工具箱', '模型构建器', '线索', '统计', '取保候审', '系统管理'],
   prosecutor: ['工作台', '数据仓库', '模型工具箱', '模型构建器', '线索', '统计', '取保候审'],
   police: ['工作台', '线索', '取保候审'],
-  auditor: ['工作台', '统计'],
+  auditor: ['工作台', '统计', '取保候审'],
 }
 // Latin words a Chinese user may still meet on these pages (file format names).
 const ALLOWED_LATIN = new Set(['YAML', 'Excel'])
@@ -184,28 +184,13 @@ async function checkBuilder(page, base) {
   await page.keyboard.press('Escape')
 }
 
-// With a staff session the phone page goes straight to its home screen, so the check-in
-// form can be tried before the bail API exists: fake position, a generated photo, submit.
-// The check-in must wait in the offline queue (the endpoint answers 404) and survive a reload.
+// The phone page is not a staff page: with a staff session it still asks for the enrolment
+// code (a phone acts with its own device token). Binding, check-ins with a fake position and
+// a photo, and the offline queue are in bail.test.mjs.
 async function checkMobileCheckin(page, base) {
-  await page.context().grantPermissions(['geolocation'], { origin: base })
-  await page.context().setGeolocation({ latitude: 23.682, longitude: 113.056, accuracy: 25 })
   await page.goto(`${base}/m/`)
-  await page.click('[data-test=m-go-checkin]')
-  await page.click('[data-test=m-locate]')
-  await page.getByText('已定位（精度约 25 米）').waitFor({ timeout: 10000 })
-  await page.setInputFiles('[data-test=m-photo]', { name: 'me.png', mimeType: 'image/png', buffer: makePng(640, 480) })
-  await page.locator('img.m-photo').waitFor({ timeout: 10000 })
-  const photo = await page.getAttribute('img.m-photo', 'src')
-  tap.ok(photo.startsWith('data:image/jpeg;base64,'), 'the camera photo is turned into a JPEG', photo.slice(0, 40))
-  await page.click('[data-test=m-submit]')
-  await page.locator('[data-test=m-queue]').waitFor({ timeout: 10000 })
-  const notOpen = await page.isVisible('[data-test=m-not-open]')
-  tap.ok(notOpen, 'a check-in the server cannot take yet says 尚未开放')
-  await page.reload()
-  await page.locator('[data-test=m-queue]').waitFor({ timeout: 10000 })
-  const text = await page.innerText('[data-test=m-queue]')
-  tap.ok(text.includes('待上传的报到（1）'), 'the check-in waits in the offline queue, also after a reload', text)
+  await page.locator('[data-test=m-bind]').waitFor({ timeout: 10000 })
+  tap.ok(true, 'a staff session on the phone page still asks for the enrolment code')
 }
 
 async function main() {

@@ -30,7 +30,7 @@ export const PAGES = [
   { path: '/builder', name: 'builder', title: '模型构建器', icon: EditPen, roles: ['admin', 'prosecutor'] },
   { path: '/leads', name: 'leads', title: '线索', icon: Tickets, roles: ['admin', 'prosecutor', 'police'] },
   { path: '/stats', name: 'stats', title: '统计', icon: DataAnalysis, roles: ['admin', 'prosecutor', 'auditor'] },
-  { path: '/bail', name: 'bail', title: '取保候审', icon: Location, roles: ['admin', 'prosecutor', 'police'] },
+  { path: '/bail', name: 'bail', title: '取保候审', icon: Location, roles: ['admin', 'prosecutor', 'police', 'auditor'] },
   { path: '/admin/users', name: 'users', title: '用户管理', icon: User, roles: ['admin'], group: '系统管理' },
   { path: '/admin/offices', name: 'offices', title: '单位管理', icon: OfficeBuilding, roles: ['admin'], group: '系统管理' },
 ]

@@ -37,6 +37,12 @@ const routes = [
         meta: { title: p.title, roles: p.roles },
       })),
       {
+        path: 'bail/subjects/:id(\\d+)',
+        name: 'bail-subject',
+        component: () => import('./views/bail/SubjectView.vue'),
+        meta: { title: '被监管人', roles: ['prosecutor', 'police', 'auditor'] },
+      },
+      {
         path: ':rest(.*)*',
         name: 'not-found',
         component: () => import('./views/NotFoundView.vue'),

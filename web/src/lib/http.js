@@ -82,9 +82,10 @@ function isStateChange(method) {
 }
 
 // A client bound to a source of the CSRF token. csrf() returns the current token ('' if none).
+// `headers` adds request headers (the phone page's Bearer device token and Idempotency-Key).
 export function createClient({ csrf }) {
-  async function send(method, path, { query, body, signal } = {}) {
-    const headers = { Accept: 'application/json' }
+  async function send(method, path, { query, body, signal, headers: extra } = {}) {
+    const headers = { Accept: 'application/json', ...(extra || {}) }
     const init = { method, headers, credentials: 'same-origin', cache: 'no-store', signal }
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json'

@@ -30,12 +30,13 @@ export async function shrinkPhoto(file) {
   return canvas.toDataURL('image/jpeg', QUALITY)
 }
 
-// The phone's position, or a Chinese explanation of why there is none.
+// The phone's position (WGS-84, as the W3C Geolocation API reports it) with its accuracy and
+// fix time, or a Chinese explanation of why there is none.
 export function locate(timeoutMs = 15000) {
   return new Promise((resolve, reject) => {
     if (!navigator.geolocation) return reject(new Error('此浏览器不支持定位'))
     navigator.geolocation.getCurrentPosition(
-      (pos) => resolve({ lat: pos.coords.latitude, lng: pos.coords.longitude, accuracy_m: Math.round(pos.coords.accuracy) }),
+      (pos) => resolve({ lat: pos.coords.latitude, lon: pos.coords.longitude, accuracy_m: Math.max(1, Math.round(pos.coords.accuracy)), fix_ms: Math.round(pos.timestamp || Date.now()) }),
       (err) => {
         const why = { 1: '未允许定位：请在浏览器设置中允许本页面使用位置信息', 2: '暂时无法获取位置，请到开阔处重试', 3: '定位超时，请重试' }
         reject(new Error(why[err.code] || '定位失败'))
