@@ -11,7 +11,8 @@
 #                                          ledger entry committed with synchronous=FULL
 #                                          (group commit) before the answer
 # printing requests/s, p50 and p99 latency, non-2xx answers, and each ratio to /healthz
-# in the same run. The writes cycle each lead verifying -> no-case -> verifying ..., each
+# in the same run, then the writer's account of where its time went (SHUJIAN_WRITER_STATS:
+# batches, writes per batch, per-write and per-batch times). The writes cycle each lead verifying -> no-case -> verifying ..., each
 # wrk thread over its own leads, a lead's next change sent only after the answer to its
 # last one, so every change is one the workflow allows.
 # The server runs with --threads 32 (--server-threads): a request thread waits while its
@@ -53,6 +54,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 ws=$tmp/ws
 export SHUJIAN_LOG=warn
+export SHUJIAN_WRITER_STATS=1 # the writer prints where its time went when it stops
 
 # ---- The workspace ------------------------------------------------------------------------------
 "$shujian" demo-data "$tmp/data" --scale 8 --seed 1 >/dev/null
@@ -170,4 +172,5 @@ done <"$tmp/results"
 # Every durable write is one ledger entry; the ledger must still verify.
 kill "$pid" && wait "$pid" 2>/dev/null || true
 pid=""
+grep '^writer:' "$tmp/serve.log" || true
 "$shujian" ledger verify --workspace "$ws" | tail -n 1

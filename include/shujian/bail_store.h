@@ -82,6 +82,8 @@ int sj_store_bail_device_activate(struct sj_store *store, int64_t id, const uint
                                   struct sj_err *err);
 int sj_store_bail_device_revoke(struct sj_store *store, int64_t id, int64_t now_ms,
                                 struct sj_err *err);
+/* Records that the device was heard of at now_ms. Outside a transaction it writes only when
+ * the stored time is 30 s older or more (so a busy phone takes no write lock per request). */
 int sj_store_bail_device_touch(struct sj_store *store, int64_t id, int64_t now_ms,
                                struct sj_err *err);
 /* Active devices of active subjects last heard of (or bound) before cutoff_ms. */

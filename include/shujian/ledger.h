@@ -250,6 +250,18 @@ int sj_ledger_verifier_key(const struct sj_ledger *ledger, char *buf, size_t siz
 int sj_ledger_append(struct sj_ledger *ledger, const struct sj_ledger_record *rec, uint64_t *index,
                      struct sj_err *err);
 
+/* A batch of appends with one signature: between sj_ledger_batch_begin and
+ * sj_ledger_batch_end, which must all run inside one transaction of the caller that commits
+ * after sj_ledger_batch_end, each sj_ledger_append stores its entry without signing, and
+ * sj_ledger_batch_end signs and stores one checkpoint over the tree of every entry still
+ * there (entries rolled back with a savepoint of the caller are left out). A checkpoint at
+ * each multiple of SJ_LEDGER_CHECKPOINT_KEEP passed on the way is signed when reached, so
+ * the checkpoints kept for ever are the same as without batches. An append in a batch
+ * outside a transaction fails with SJ_EINVAL. sj_ledger_batch_end with nothing appended does
+ * nothing; its errors are those of sj_ledger_append, and the caller must then roll back. */
+void sj_ledger_batch_begin(struct sj_ledger *ledger);
+int sj_ledger_batch_end(struct sj_ledger *ledger, struct sj_err *err);
+
 /* Number of entries (one more than the highest stored index). */
 int sj_ledger_size(struct sj_ledger *ledger, uint64_t *size, struct sj_err *err);
 

@@ -6,6 +6,10 @@
  * header; a repeat with the same body gets the first answer, a changed body 422. A check-in
  * may carry "photo" (base64 JPEG): it is verified against the subject's enrolled face with the
  * model opened once per process; without a photo, a template or the model it is "unverified".
+ * Check-ins and position uploads are written by the group-commit writer (writer.c): judged,
+ * stored and ledgered in its batch transaction, answered only after the batch's commit with
+ * synchronous=FULL. The face is verified before, on the request's thread, so a slow photo
+ * never holds up the writer.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -15,6 +19,7 @@
 #include <sodium.h>
 
 #include "http/api_bail.h"
+#include "http/platform_int.h"
 #include "shujian/face.h"
 
 #define PHOTO_B64_MAX (12u * 1024u * 1024u) /* base64 characters of a check-in photo */
@@ -146,7 +151,8 @@ static int read_photo(struct sj_http_ctx *ctx, struct sj_bail_checkin_request *r
     size_t cap = b64_len / 4 * 3 + 3, len = 0;
     unsigned char *bin = sj_arena_alloc(&ctx->arena, cap);
     if (sodium_base642bin(bin, cap, json_string_value(photo), b64_len, "\r\n", &len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 || len == 0)
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        len == 0)
         return sj_http_error(ctx, 400, "INVALID_FIELD", "字段“photo”不是有效的 base64 编码");
     req->photo = (struct sj_str){(const char *)bin, len};
     return 0;
@@ -155,7 +161,7 @@ static int read_photo(struct sj_http_ctx *ctx, struct sj_bail_checkin_request *r
 /* Reads the check-in body into *req (strings borrowed from the body). */
 static int read_checkin(struct sj_http_ctx *ctx, struct sj_bail_checkin_request *req)
 {
-    static const char *const fields[] = {"lat",  "lon",  "accuracy_m", "datum",
+    static const char *const fields[] = {"lat",    "lon",  "accuracy_m", "datum",
                                          "fix_ms", "mock", "photo",      NULL};
     const char *datum = NULL;
     req->idem_key = sj_http_header(ctx, "Idempotency-Key");
@@ -179,30 +185,79 @@ static int read_checkin(struct sj_http_ctx *ctx, struct sj_bail_checkin_request 
     return read_photo(ctx, req);
 }
 
+/* A face verdict reached on the request's thread, handed to the check-in in the writer. */
+struct decided_face {
+    enum sj_bail_face face;
+    double score;
+};
+
+static int decided_verify(void *arg, int64_t subject_id, struct sj_str photo,
+                          enum sj_bail_face *result, double *score, struct sj_err *err)
+{
+    const struct decided_face *d = arg;
+    *result = d->face;
+    *score = d->score;
+    return 0;
+}
+
+/* Verifies the photo now (the model and the template read on the request's store) and makes
+ * *out a verifier that answers that verdict. An error leaves the check-in "unverified". */
+static void decide_face(struct sj_http_ctx *ctx, int64_t subject_id, struct sj_str photo,
+                        struct decided_face *d, struct sj_bail_face_verifier *out)
+{
+    struct sj_face_bail fb = {.model = face_model, .store = ctx->store};
+    struct sj_bail_face_verifier fv;
+    struct sj_err err;
+    sj_err_clear(&err);
+    sj_face_bail_verifier(&fb, &fv);
+    if (fv.verify(fv.ctx, subject_id, photo, &d->face, &d->score, &err) < 0) {
+        SJ_WARN("bail: face verifier %s failed for subject %lld: %s", fv.name ? fv.name : "?",
+                (long long)subject_id, err.message);
+        d->face = SJ_BAIL_FACE_UNVERIFIED;
+        d->score = -1.0;
+    }
+    *out = (struct sj_bail_face_verifier){fv.name, decided_verify, d};
+}
+
+/* The check-in inside the writer's batch, on its connection and ledger. */
+struct checkin_write {
+    struct sj_bail_env env;
+    const struct sj_bail_actor *who;
+    const struct sj_bail_device *device;
+    const struct sj_bail_checkin_request *req;
+    struct sj_bail_checkin_result *res;
+};
+
+static int apply_checkin(struct sj_store *store, struct sj_http_write *w, struct sj_err *err)
+{
+    struct checkin_write *c = w->arg;
+    c->env.store = store;
+    c->env.ledger = w->ledger;
+    return sj_bail_checkin_submit(&c->env, c->who, c->device, c->req, c->res, err);
+}
+
 int sj_http_bail_post_checkin(struct sj_http_ctx *ctx)
 {
     struct sj_bail_checkin_request req = {.datum = SJ_DATUM_GCJ02};
     struct sj_bail_checkin_result res = {0};
     struct sj_bail_device d = {0};
-    struct sj_bail_env env;
     struct sj_bail_actor who;
-    struct sj_face_bail fb = {0};
+    struct decided_face face;
     struct sj_bail_face_verifier fv;
-    struct sj_err err;
-    sj_err_clear(&err);
+    struct checkin_write c = {.who = &who, .device = &d, .req = &req, .res = &res};
+    struct sj_http_write w = {.apply = apply_checkin, .arg = &c};
     if (sj_http_bail_device(ctx, &d) < 0)
         return SJ_EPERM;
     int rc = read_checkin(ctx, &req);
     if (rc == 0)
-        rc = device_env(ctx, &d, &env, &who);
+        rc = device_env(ctx, &d, &c.env, &who);
     if (rc == 0 && req.photo.len > 0 && pthread_once(&face_once, face_open) == 0 && face_model) {
-        fb.model = face_model;
-        fb.store = env.store;
-        sj_face_bail_verifier(&fb, &fv);
-        env.face = &fv;
+        decide_face(ctx, d.subject_id, req.photo, &face, &fv);
+        c.env.face = &fv;
     }
     if (rc == 0) {
-        rc = sj_bail_checkin_submit(&env, &who, &d, &req, &res, &err);
+        rc = sj_http_writer_submit(sj_http_platform_of(ctx)->writer, &w);
+        struct sj_err err = w.err;
         if (rc == SJ_EEXIST)
             sj_http_error(ctx, 422, "IDEMPOTENCY_KEY_REUSED",
                           "该 Idempotency-Key 已用于内容不同的打卡，请换用新的键");
@@ -254,6 +309,26 @@ static int read_fixes(struct sj_http_ctx *ctx, struct sj_bail_fix **fixes, size_
     return 0;
 }
 
+/* A position upload inside the writer's batch. */
+struct positions_write {
+    struct sj_bail_env env;
+    const struct sj_bail_actor *who;
+    const struct sj_bail_device *device;
+    const struct sj_bail_fix *fixes;
+    size_t count;
+    enum sj_datum datum;
+    size_t stored;
+};
+
+static int apply_positions(struct sj_store *store, struct sj_http_write *w, struct sj_err *err)
+{
+    struct positions_write *p = w->arg;
+    p->env.store = store;
+    p->env.ledger = w->ledger;
+    return sj_bail_positions_add(&p->env, p->who, p->device, p->fixes, p->count, p->datum,
+                                 &p->stored, err);
+}
+
 int sj_http_bail_post_positions(struct sj_http_ctx *ctx)
 {
     static const char *const fields[] = {"datum", "fixes", NULL};
@@ -277,9 +352,15 @@ int sj_http_bail_post_positions(struct sj_http_ctx *ctx)
         rc = read_fixes(ctx, &fixes, &count);
     if (rc == 0)
         rc = device_env(ctx, &d, &env, &who);
-    if (rc == 0 &&
-        (rc = sj_bail_positions_add(&env, &who, &d, fixes, count, datum, &stored, &err)) < 0)
-        sj_http_bail_fail(ctx, &err);
+    if (rc == 0) {
+        struct positions_write p = {env, &who, &d, fixes, count, datum, 0};
+        struct sj_http_write w = {.apply = apply_positions, .arg = &p};
+        rc = sj_http_writer_submit(sj_http_platform_of(ctx)->writer, &w);
+        err = w.err;
+        stored = p.stored;
+        if (rc < 0)
+            sj_http_bail_fail(ctx, &err);
+    }
     if (rc == 0)
         rc = sj_http_reply(
             ctx, 201,

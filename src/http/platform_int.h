@@ -13,6 +13,7 @@
 #define SHUJIAN_HTTP_PLATFORM_INT_H
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "http/http_int.h"
@@ -41,6 +42,7 @@ struct sj_http_write {
     void *arg;
     struct sj_ledger_record record;
     /* filled by the writer */
+    struct sj_ledger *ledger; /* the writer's, for an apply that appends entries itself */
     int rc;
     bool is_applied;       /* the change committed, with its ledger entry */
     bool is_ledger_failed; /* the entry could not be appended, so the change was undone */
@@ -48,6 +50,7 @@ struct sj_http_write {
     uint64_t index; /* of the ledger entry */
     /* internal */
     bool is_done;
+    pthread_cond_t has_done; /* signalled when is_done becomes true: only its own waiter wakes */
     struct sj_http_write *next;
 };
 

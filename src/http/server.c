@@ -338,12 +338,16 @@ static void release_tls(struct tls_files *tls)
     }
 }
 
+/* By default 4 per processor and at least 16: a thread whose write waits for the group
+ * commit does no work meanwhile, so with one per processor a batch would carry a write or
+ * two and every write would pay a whole fsync (docs/PERFORMANCE.md, http). */
 static unsigned worker_count(unsigned wanted)
 {
     if (wanted)
         return wanted;
     long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+    n = n < 1 ? 16 : 4 * n < 16 ? 16 : 4 * n;
+    return n > 64 ? 64 : (unsigned)n;
 }
 
 static struct MHD_Daemon *start_daemon(struct server *srv, const struct sockaddr_storage *addr,

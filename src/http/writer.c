@@ -5,31 +5,66 @@
  * write in a savepoint of it: the change (apply) and then its ledger entry, so the two
  * commit or roll back together; then it commits the batch with synchronous=FULL, so one
  * fsync makes every change and entry of the batch durable. Only then are the requests
- * answered.
+ * answered. The ledger entries of a batch are signed once, by one checkpoint at the batch's
+ * end (sj_ledger_batch_begin/_end), not once per write.
  *
  * Invariants: a write is answered only after its batch's commit returned; one connection
  * writes, so API writes never wait for each other on SQLite's lock; a write that fails
  * (its change or its entry) is rolled back alone; the ledger object lives on the writer's
  * connection only.
+ * With SHUJIAN_WRITER_STATS set in the environment, the writer times its batches (the
+ * changes, the ledger entries, the commit) and prints the totals to stderr when it stops:
+ * how bench/http.sh and bench/bail.sh see where a durable write's time goes.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "http/platform_int.h"
 #include "shujian/ledger.h"
 #include "shujian/platform.h"
 
+/* Where the writer's time goes (only counted when SHUJIAN_WRITER_STATS is set). */
+struct writer_stats {
+    bool is_on;
+    uint64_t batches, writes, largest;
+    uint64_t apply_ns, ledger_ns, batch_end_ns, commit_ns, total_ns;
+};
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void stats_print(const struct writer_stats *st)
+{
+    if (!st->is_on || st->batches == 0)
+        return;
+    double b = (double)st->batches, n = st->writes ? (double)st->writes : 1.0;
+    fprintf(stderr,
+            "writer: %llu batches, %llu writes (%.1f per batch, largest %llu); per write: "
+            "change %.1f us, ledger entry %.1f us; per batch: checkpoint %.1f us, commit %.1f us, "
+            "whole batch %.1f us\n",
+            (unsigned long long)st->batches, (unsigned long long)st->writes, (double)st->writes / b,
+            (unsigned long long)st->largest, (double)st->apply_ns / n / 1e3,
+            (double)st->ledger_ns / n / 1e3, (double)st->batch_end_ns / b / 1e3,
+            (double)st->commit_ns / b / 1e3, (double)st->total_ns / b / 1e3);
+}
+
 struct sj_http_writer {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t has_work; /* the queue is not empty, or stopping */
-    pthread_cond_t has_done; /* a batch finished */
     struct sj_http_write *head, *tail;
     bool is_stopping;
     atomic_bool has_ledger;
     struct sj_store *store;
     struct sj_ledger *ledger;
+    struct writer_stats stats; /* the writer thread's alone */
 };
 
 static int open_ledger(struct sj_http_writer *w, struct sj_err *err)
@@ -59,17 +94,26 @@ static void fail_all(struct sj_http_write *batch, int rc, const struct sj_err *e
  * of their own, so a write that fails leaves the others alone. */
 static void run_one(struct sj_http_writer *w, struct sj_http_write *x)
 {
+    uint64_t t0 = w->stats.is_on ? now_ns() : 0, t1 = t0;
     sj_err_clear(&x->err);
+    x->ledger = w->ledger;
     x->rc = sj_platform_savepoint(w->store, &x->err);
     if (x->rc < 0)
         return;
     if (x->apply)
         x->rc = x->apply(w->store, x, &x->err);
+    if (w->stats.is_on)
+        t1 = now_ns();
     if (x->rc == 0 && x->record.action) {
         x->rc = sj_ledger_append(w->ledger, &x->record, &x->index, &x->err);
         x->is_ledger_failed = x->rc < 0;
     }
     sj_platform_savepoint_end(w->store, x->rc == 0);
+    if (w->stats.is_on) {
+        w->stats.writes++;
+        w->stats.apply_ns += t1 - t0;
+        w->stats.ledger_ns += now_ns() - t1;
+    }
     x->is_applied = x->apply && x->rc == 0;
 }
 
@@ -94,12 +138,32 @@ static void run_batch(struct sj_http_writer *w, struct sj_http_write *batch)
         fail_all(batch, rc, &err);
         return;
     }
-    for (struct sj_http_write *x = batch; x; x = x->next)
+    uint64_t t0 = w->stats.is_on ? now_ns() : 0, t1 = t0, t2 = t0, n = 0;
+    sj_ledger_batch_begin(w->ledger);
+    for (struct sj_http_write *x = batch; x; x = x->next, n++)
         run_one(w, x);
-    /* A failed commit rolls everything back; the ledger resynchronises its in-memory tree
+    if (w->stats.is_on)
+        t1 = now_ns();
+    /* One signed checkpoint for the batch's entries; if it cannot be made, nothing commits.
+     * A failed commit rolls everything back; the ledger resynchronises its in-memory tree
      * from the stored checkpoint at its next append. */
-    if (sj_platform_commit(w->store, &err) < 0)
+    rc = sj_ledger_batch_end(w->ledger, &err);
+    if (w->stats.is_on)
+        t2 = now_ns();
+    if (rc < 0) {
+        sj_platform_rollback(w->store);
+        fail_all(batch, rc, &err);
+    } else if (sj_platform_commit(w->store, &err) < 0) {
         fail_all(batch, SJ_EDB, &err);
+    }
+    if (w->stats.is_on) {
+        uint64_t t3 = now_ns();
+        w->stats.batches++;
+        w->stats.largest = n > w->stats.largest ? n : w->stats.largest;
+        w->stats.batch_end_ns += t2 - t1;
+        w->stats.commit_ns += t3 - t2;
+        w->stats.total_ns += t3 - t0;
+    }
 }
 
 /* Takes up to SJ_HTTP_WRITE_BATCH_MAX writes off the queue (lock held). */
@@ -128,12 +192,14 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&w->lock);
         run_batch(w, batch);
         pthread_mutex_lock(&w->lock);
+        /* Each waiter has a condition of its own: a batch wakes its writes' threads only, not
+         * every thread waiting (on a busy machine those wake-ups cost more than the batch). */
         for (struct sj_http_write *x = batch; x;) {
             struct sj_http_write *next = x->next;
             x->is_done = true; /* x may be gone as soon as the lock is released */
+            pthread_cond_signal(&x->has_done);
             x = next;
         }
-        pthread_cond_broadcast(&w->has_done);
     }
     pthread_mutex_unlock(&w->lock);
     return NULL;
@@ -153,8 +219,9 @@ int sj_http_writer_new(const char *workspace, struct sj_http_writer **out, struc
     }
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->has_work, NULL);
-    pthread_cond_init(&w->has_done, NULL);
     atomic_init(&w->has_ledger, false);
+    const char *stats = getenv("SHUJIAN_WRITER_STATS");
+    w->stats.is_on = stats && stats[0] && strcmp(stats, "0") != 0;
     open_ledger(w, NULL);
     if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
         sj_ledger_close(w->ledger);
@@ -175,8 +242,8 @@ void sj_http_writer_free(struct sj_http_writer *w)
     pthread_cond_signal(&w->has_work);
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
+    stats_print(&w->stats);
     pthread_cond_destroy(&w->has_work);
-    pthread_cond_destroy(&w->has_done);
     pthread_mutex_destroy(&w->lock);
     sj_ledger_close(w->ledger);
     sj_store_close(w->store);
@@ -207,9 +274,11 @@ int sj_http_writer_submit(struct sj_http_writer *w, struct sj_http_write *x)
     else
         w->head = x;
     w->tail = x;
+    pthread_cond_init(&x->has_done, NULL);
     pthread_cond_signal(&w->has_work);
     while (!x->is_done)
-        pthread_cond_wait(&w->has_done, &w->lock);
+        pthread_cond_wait(&x->has_done, &w->lock);
     pthread_mutex_unlock(&w->lock);
+    pthread_cond_destroy(&x->has_done);
     return x->rc;
 }

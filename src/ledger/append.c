@@ -6,7 +6,11 @@
  * When the stored checkpoint is byte for byte the one this handle signed last over its
  * tree, with no entry after it, its signature is not checked again: this handle made it (a
  * group of appends in one transaction then costs a signature each, not also a verification).
- * Proofs are computed from the stored leaf hashes, O(tree size) each.
+ * In a batch (sj_ledger_batch_begin/_end, one transaction of the caller) the first append
+ * syncs the tree as above and remembers it as the batch's base; later appends only check
+ * that the stored entries are the tree's leaves (a savepoint rolled back drops some: the tree
+ * is then the base extended by the stored leaves) and store entries unsigned; the batch's end
+ * signs one checkpoint. Proofs are computed from the stored leaf hashes, O(tree size) each.
  */
 #include <inttypes.h>
 #include <sodium.h>
@@ -148,12 +152,50 @@ out:
     return rc;
 }
 
+/* In a batch: makes l->tree the tree of the stored log (the first append syncs it with the
+ * newest checkpoint; later ones extend the batch's base by the stored leaves when a rolled
+ * back savepoint took some of the batch's entries away). */
+static int batch_sync(struct sj_ledger *l, struct sj_err *err)
+{
+    uint64_t next = 0;
+    if (!l->is_batch_synced) {
+        int rc = sync_tree(l, err);
+        l->batch_base = l->tree;
+        l->is_batch_synced = rc == 0;
+        return rc;
+    }
+    int rc = sj_store_ledger_next_index(l->store, &next, err);
+    if (rc < 0 || next == l->tree.size)
+        return rc;
+    if (next < l->batch_base.size)
+        return sj_err_set(err, SJ_EFORMAT,
+                          "审计账本的记录在写入过程中减少；请运行 shujian ledger verify");
+    l->tree = l->batch_base;
+    return push_leaves(l, &l->tree, next, err);
+}
+
+/* Signs the tree head of tree and stores it as a checkpoint (its text into note). */
+static int sign_tree(struct sj_ledger *l, const struct sj_ledger_tree *tree, struct sj_buf *note,
+                     struct sj_err *err)
+{
+    struct sj_ledger_digest root;
+    char now[32];
+    sj_buf_reset(note);
+    int rc = sj_ledger_tree_root(tree, &root);
+    if (rc == 0)
+        rc = sj_ledger_checkpoint_sign(l->origin, tree->size, &root, l->secret_key, note);
+    if (rc == 0) {
+        sj_ledger_now(now);
+        rc = sj_store_ledger_checkpoint_add(l->store, tree->size, sj_buf_str(note), now, err);
+    }
+    return rc;
+}
+
 /* Stores e as the next entry and the signed checkpoint of the tree it extends (its text
- * appended to note). */
+ * appended to note); in a batch, signs only at multiples of SJ_LEDGER_CHECKPOINT_KEEP. */
 static int add_entry(struct sj_ledger *l, struct sj_ledger_entry *e, struct sj_ledger_tree *tree,
                      struct sj_buf *note, struct sj_err *err)
 {
-    struct sj_ledger_digest root;
     int rc = sj_ledger_entry_hash(l->alg, e, &e->record_hash);
     if (rc < 0)
         rc = sj_err_set(err, rc, "cannot hash the ledger entry");
@@ -161,15 +203,8 @@ static int add_entry(struct sj_ledger *l, struct sj_ledger_entry *e, struct sj_l
         rc = sj_store_ledger_entry_add(l->store, e, err);
     if (rc == 0)
         rc = sj_ledger_tree_push(tree, &e->record_hash);
-    if (rc == 0)
-        rc = sj_ledger_tree_root(tree, &root);
-    if (rc == 0)
-        rc = sj_ledger_checkpoint_sign(l->origin, tree->size, &root, l->secret_key, note);
-    if (rc == 0) {
-        char now[32];
-        sj_ledger_now(now);
-        rc = sj_store_ledger_checkpoint_add(l->store, tree->size, sj_buf_str(note), now, err);
-    }
+    if (rc == 0 && (!l->is_batch || tree->size % SJ_LEDGER_CHECKPOINT_KEEP == 0))
+        rc = sign_tree(l, tree, note, err);
     return rc;
 }
 
@@ -192,7 +227,10 @@ int sj_ledger_append(struct sj_ledger *ledger, const struct sj_ledger_record *re
         rc = sj_store_ledger_begin(ledger->store, true, &is_own, err);
     if (rc < 0)
         goto out;
-    rc = sync_tree(ledger, err);
+    if (ledger->is_batch && is_own)
+        rc = sj_err_set(err, SJ_EINVAL, "a batch of ledger appends needs the caller's transaction");
+    else
+        rc = ledger->is_batch ? batch_sync(ledger, err) : sync_tree(ledger, err);
     if (rc == 0) {
         tree = ledger->tree; /* the copy becomes the ledger's tree only once committed */
         sj_ledger_now(at);
@@ -201,17 +239,71 @@ int sj_ledger_append(struct sj_ledger *ledger, const struct sj_ledger_record *re
         rc = add_entry(ledger, &e, &tree, &note, err);
     }
     int end = sj_store_ledger_end(ledger->store, is_own, rc == 0, rc == 0 ? err : NULL);
-    free(ledger->last_note);
-    ledger->last_note = NULL;
+    if (!ledger->is_batch) {
+        free(ledger->last_note);
+        ledger->last_note = NULL;
+    }
     if (rc == 0 && end == 0) {
         ledger->tree = tree;
-        ledger->last_note = sj_xstrdup(sj_buf_cstr(&note));
+        if (!ledger->is_batch)
+            ledger->last_note = sj_xstrdup(sj_buf_cstr(&note));
         if (index)
             *index = e.index;
     }
     rc = rc < 0 ? rc : end;
 out:
     sj_buf_release(&payload);
+    sj_buf_release(&note);
+    return rc;
+}
+
+void sj_ledger_batch_begin(struct sj_ledger *ledger)
+{
+    ledger->is_batch = true;
+    ledger->is_batch_synced = false;
+}
+
+/* The batch's checkpoint, unless the newest stored one (signed at a multiple of the keep
+ * interval) already covers the tree. */
+static int batch_sign(struct sj_ledger *l, struct sj_buf *note, struct sj_err *err)
+{
+    char *latest = NULL;
+    uint64_t size = 0;
+    int rc = sj_store_ledger_checkpoint_latest(l->store, &size, &latest, err);
+    if (rc == 0 && size == l->tree.size)
+        sj_buf_append_cstr(note, latest);
+    else if (rc == 0 || rc == SJ_ENOTFOUND)
+        rc = sign_tree(l, &l->tree, note, err);
+    free(latest);
+    return rc;
+}
+
+int sj_ledger_batch_end(struct sj_ledger *ledger, struct sj_err *err)
+{
+    struct sj_buf note;
+    bool is_own = false;
+    bool was_synced = ledger->is_batch_synced;
+    if (!ledger->is_batch || !was_synced) {
+        ledger->is_batch = ledger->is_batch_synced = false;
+        return 0;
+    }
+    sj_buf_init(&note, 0);
+    int rc = sj_store_ledger_begin(ledger->store, true, &is_own, err);
+    if (rc == 0 && is_own)
+        rc = sj_err_set(err, SJ_EINVAL, "a batch of ledger appends needs the caller's transaction");
+    if (rc == 0)
+        rc = batch_sync(ledger, err); /* tree = the entries still stored */
+    ledger->is_batch = ledger->is_batch_synced = false;
+    if (rc == 0 && ledger->tree.size > ledger->batch_base.size)
+        rc = batch_sign(ledger, &note, err);
+    int end = sj_store_ledger_end(ledger->store, is_own, rc == 0, rc == 0 ? err : NULL);
+    rc = rc < 0 ? rc : end;
+    if (rc == 0 && note.len > 0) {
+        free(ledger->last_note);
+        ledger->last_note = sj_xstrdup(sj_buf_cstr(&note));
+    } else if (rc < 0) {
+        ledger->has_tree = false; /* the caller rolls back: re-read at the next append */
+    }
     sj_buf_release(&note);
     return rc;
 }

@@ -38,6 +38,10 @@ struct sj_ledger {
     bool has_tree;                        /* tree mirrors the stored leaves it was built from */
     struct sj_ledger_tree tree;
     char *last_note; /* the checkpoint this handle signed and committed last (of tree), or NULL */
+    /* A batch (sj_ledger_batch_begin/_end): appends store entries unsigned. */
+    bool is_batch;
+    bool is_batch_synced;             /* the batch's first append synced tree */
+    struct sj_ledger_tree batch_base; /* tree as of the newest checkpoint when the batch began */
 };
 
 /* Checks an origin (= key name): 1..SJ_LEDGER_ORIGIN_MAX bytes of UTF-8 without Unicode

@@ -44,7 +44,7 @@ void sj_store_bail_vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
 int sj_store_bail_prep(struct sj_store *store, sqlite3_stmt **st, struct sj_err *err,
                        const char *sql, const char *fmt, ...)
 {
-    int rc = sj_store_prepare(store, sql, st, err);
+    int rc = sj_store_prepare_cached(store, sql, st, err);
     if (rc < 0)
         return rc;
     va_list ap;
@@ -67,7 +67,7 @@ int sj_store_bail_run(struct sj_store *store, struct sj_err *err, const char *wh
                       const char *fmt, ...)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sj_store_prepare(store, sql, &st, err);
+    int rc = sj_store_prepare_cached(store, sql, &st, err);
     if (rc < 0)
         return rc;
     va_list ap;
@@ -76,7 +76,7 @@ int sj_store_bail_run(struct sj_store *store, struct sj_err *err, const char *wh
     va_end(ap);
     rc = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(store->db)
                                          : sj_store_bail_step_error(store, err, what);
-    sqlite3_finalize(st);
+    sj_store_finish(store, st);
     return rc;
 }
 
@@ -84,7 +84,7 @@ int sj_store_bail_insert(struct sj_store *store, struct sj_err *err, const char 
                          const char *sql, const char *fmt, ...)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sj_store_prepare(store, sql, &st, err);
+    int rc = sj_store_prepare_cached(store, sql, &st, err);
     if (rc < 0)
         return rc;
     va_list ap;
@@ -92,14 +92,14 @@ int sj_store_bail_insert(struct sj_store *store, struct sj_err *err, const char 
     sj_store_bail_vbind(st, fmt, ap);
     va_end(ap);
     rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sj_store_bail_step_error(store, err, what);
-    sqlite3_finalize(st);
+    sj_store_finish(store, st);
     if (rc == 0 && id)
         *id = sqlite3_last_insert_rowid(store->db);
     return rc;
 }
 
 /* Steps st (prepared and bound) to the end, reading each row into a growing array of
- * item_size items. Finalizes st. */
+ * item_size items. Gives st back (sj_store_finish). */
 int sj_store_bail_read_rows(struct sj_store *store, sqlite3_stmt *st, size_t item_size,
                             sj_store_bail_row_fn fn, void **list, size_t *count, struct sj_err *err,
                             const char *what)
@@ -117,7 +117,7 @@ int sj_store_bail_read_rows(struct sj_store *store, sqlite3_stmt *st, size_t ite
         n++;
     }
     rc = step == SQLITE_DONE ? 0 : sj_store_db_error(store, err, what);
-    sqlite3_finalize(st);
+    sj_store_finish(store, st);
     *list = items;
     *count = n;
     return rc;
@@ -134,7 +134,7 @@ int sj_store_bail_read_one(struct sj_store *store, sqlite3_stmt *st, sj_store_ba
         rc = sj_err_set(err, SJ_ENOTFOUND, "%s不存在", what);
     else
         rc = sj_store_db_error(store, err, what);
-    sqlite3_finalize(st);
+    sj_store_finish(store, st);
     return rc;
 }
 
@@ -282,7 +282,7 @@ int sj_store_bail_user_role(struct sj_store *store, int64_t user_id, char role[1
                  ? sj_err_set(err, SJ_ENOTFOUND, "用户 %lld 不存在或已停用", (long long)user_id)
                  : sj_store_db_error(store, err, "读取用户");
     }
-    sqlite3_finalize(st);
+    sj_store_finish(store, st);
     return rc;
 }
 
@@ -298,7 +298,7 @@ int sj_store_bail_office_exists(struct sj_store *store, int64_t office_id, bool 
     *exists = step == SQLITE_ROW;
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "读取检察院");
-    sqlite3_finalize(st);
+    sj_store_finish(store, st);
     return rc;
 }
 
@@ -373,7 +373,7 @@ int sj_store_bail_device_by_enrol(struct sj_store *store, const uint8_t enrol_ha
     } else {
         rc = step == SQLITE_DONE ? SJ_ENOTFOUND : sj_store_db_error(store, err, "读取设备");
     }
-    sqlite3_finalize(st);
+    sj_store_finish(store, st);
     return rc;
 }
 
@@ -427,9 +427,30 @@ int sj_store_bail_device_revoke(struct sj_store *store, int64_t id, int64_t now_
     return rc < 0 ? rc : 0;
 }
 
+/* Outside a transaction, a device seen less than this long ago is not written again: the
+ * UPDATE would take the workspace's write lock, which the group-commit writer holds most of
+ * the time under load, for every request a phone makes (docs/PERFORMANCE.md, bail). Inside a
+ * transaction (a check-in, a position upload) the lock is held anyway and the time is exact. */
+#define TOUCH_IDLE_MS 30000
+
+/* Whether device id was seen at or after since_ms (a read: takes no write lock). */
+static bool seen_since(struct sj_store *store, int64_t id, int64_t since_ms)
+{
+    sqlite3_stmt *st = NULL;
+    if (sj_store_bail_prep(store, &st, NULL,
+                           "SELECT 1 FROM bail_devices WHERE id = ? AND last_seen_ms >= ?", "ii",
+                           id, since_ms) < 0)
+        return false;
+    bool is_seen = sqlite3_step(st) == SQLITE_ROW;
+    sj_store_finish(store, st);
+    return is_seen;
+}
+
 int sj_store_bail_device_touch(struct sj_store *store, int64_t id, int64_t now_ms,
                                struct sj_err *err)
 {
+    if (sqlite3_get_autocommit(store->db) && seen_since(store, id, now_ms - TOUCH_IDLE_MS))
+        return 0;
     int rc = sj_store_bail_run(
         store, err, "记录设备联络",
         "UPDATE bail_devices SET last_seen_ms = max(coalesce(last_seen_ms, 0), ?) "
@@ -633,7 +654,7 @@ int sj_store_bail_fence_state_get(struct sj_store *store, int64_t subject_id, in
     } else if (step != SQLITE_DONE) {
         rc = sj_store_db_error(store, err, "读取围栏状态");
     }
-    sqlite3_finalize(st);
+    sj_store_finish(store, st);
     return rc;
 }
 
@@ -695,7 +716,7 @@ int sj_store_bail_checkin_find(struct sj_store *store, int64_t device_id, const 
     } else if (step != SQLITE_DONE) {
         rc = sj_store_db_error(store, err, "查找打卡");
     }
-    sqlite3_finalize(st);
+    sj_store_finish(store, st);
     return rc;
 }
 
@@ -714,7 +735,7 @@ int sj_store_bail_checkin_covers(struct sj_store *store, int64_t subject_id, int
     *is_covered = step == SQLITE_ROW;
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "查找打卡");
-    sqlite3_finalize(st);
+    sj_store_finish(store, st);
     return rc;
 }
 

@@ -184,7 +184,7 @@ int sj_store_bail_alert_add(struct sj_store *store, const struct sj_bail_alert *
     rc = sqlite3_step(st) == SQLITE_ROW ? 0 : sj_store_db_error(store, err, "查找告警");
     if (rc == 0)
         *id = sj_store_bail_col_i(st, 0);
-    sqlite3_finalize(st);
+    sj_store_finish(store, st);
     return rc;
 }
 
@@ -295,7 +295,7 @@ int sj_store_bail_on_duty(struct sj_store *store, int64_t office_id, int64_t at_
     *user_id = step == SQLITE_ROW ? sj_store_bail_col_i(st, 0) : 0;
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "读取排班");
-    sqlite3_finalize(st);
+    sj_store_finish(store, st);
     return rc;
 }
 

@@ -15,7 +15,9 @@
 typedef void (*sj_store_bail_row_fn)(sqlite3_stmt *st, void *item);
 
 void sj_store_bail_vbind(sqlite3_stmt *st, const char *fmt, va_list ap);
-/* Prepares sql and binds the arguments. */
+/* Takes sql's statement from the connection's cache (sj_store_prepare_cached) and binds the
+ * arguments: give it back with sj_store_finish (or the read helpers below), never
+ * sqlite3_finalize. */
 int sj_store_bail_prep(struct sj_store *store, sqlite3_stmt **st, struct sj_err *err,
                        const char *sql, const char *fmt, ...);
 /* SJ_EEXIST for a uniqueness violation, else SJ_EDB saying what. */
@@ -26,11 +28,12 @@ int sj_store_bail_run(struct sj_store *store, struct sj_err *err, const char *wh
 /* Runs an INSERT; *id (may be NULL) gets the new rowid. */
 int sj_store_bail_insert(struct sj_store *store, struct sj_err *err, const char *what, int64_t *id,
                          const char *sql, const char *fmt, ...);
-/* Steps st to the end reading rows into a growing array (owned by the caller); finalizes st. */
+/* Steps st to the end reading rows into a growing array (owned by the caller); gives st back
+ * (sj_store_finish). */
 int sj_store_bail_read_rows(struct sj_store *store, sqlite3_stmt *st, size_t item_size,
                             sj_store_bail_row_fn fn, void **list, size_t *count, struct sj_err *err,
                             const char *what);
-/* Reads exactly one row; SJ_ENOTFOUND ("<what>不存在") when none. Finalizes st. */
+/* Reads exactly one row; SJ_ENOTFOUND ("<what>不存在") when none. Gives st back. */
 int sj_store_bail_read_one(struct sj_store *store, sqlite3_stmt *st, sj_store_bail_row_fn fn,
                            void *item, struct sj_err *err, const char *what);
 int64_t sj_store_bail_col_i(sqlite3_stmt *st, int col);

@@ -30,8 +30,8 @@ static int not_found(struct sj_store *store, const char *name, struct sj_err *er
     sqlite3_stmt *stmt = NULL;
     struct sj_buf list;
     sj_buf_init(&list, 1024);
-    if (sj_store_prepare(store, "SELECT name FROM datasets ORDER BY name LIMIT 20", &stmt, NULL) ==
-        0) {
+    if (sj_store_prepare_cached(store, "SELECT name FROM datasets ORDER BY name LIMIT 20", &stmt,
+                                NULL) == 0) {
         while (sqlite3_step(stmt) == SQLITE_ROW) {
             const char *n = (const char *)sqlite3_column_text(stmt, 0);
             if (list.len && sj_buf_append_cstr(&list, "、") < 0)
@@ -40,7 +40,7 @@ static int not_found(struct sj_store *store, const char *name, struct sj_err *er
                 break;
         }
     }
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     int rc = sj_err_set(err, SJ_ENOTFOUND, "没有名为“%s”的数据集（现有数据集：%s）", name,
                         list.len ? sj_buf_cstr(&list) : "无");
     sj_buf_release(&list);
@@ -51,8 +51,8 @@ static int read_dataset(struct sj_store *store, const char *name, struct sj_cata
                         struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(store, "SELECT id, name, row_count FROM datasets WHERE name = ?1",
-                              &stmt, err);
+    int rc = sj_store_prepare_cached(
+        store, "SELECT id, name, row_count FROM datasets WHERE name = ?1", &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
@@ -66,7 +66,7 @@ static int read_dataset(struct sj_store *store, const char *name, struct sj_cata
     } else {
         rc = sj_store_db_error(store, err, "looking up a dataset");
     }
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc == 1 ? not_found(store, name, err) : rc;
 }
 
@@ -76,10 +76,10 @@ static int read_indexes(struct sj_store *store, struct sj_catalog_dataset *out, 
     sqlite3_stmt *stmt = NULL;
     char table[SJ_STORE_IDENT_MAX];
     snprintf(table, sizeof table, "ds_%lld", (long long)out->id);
-    int rc = sj_store_prepare(store,
-                              "SELECT name FROM sqlite_schema WHERE type = 'index' AND "
-                              "tbl_name = ?1",
-                              &stmt, err);
+    int rc = sj_store_prepare_cached(store,
+                                     "SELECT name FROM sqlite_schema WHERE type = 'index' AND "
+                                     "tbl_name = ?1",
+                                     &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
@@ -98,7 +98,7 @@ static int read_indexes(struct sj_store *store, struct sj_catalog_dataset *out, 
     }
     if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "reading a dataset's indexes");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 

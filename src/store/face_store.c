@@ -14,8 +14,8 @@ static int template_exists(struct sj_store *store, int64_t subject_id, bool *exi
                            struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc =
-        sj_store_prepare(store, "SELECT 1 FROM face_templates WHERE subject_id = ?", &stmt, err);
+    int rc = sj_store_prepare_cached(store, "SELECT 1 FROM face_templates WHERE subject_id = ?",
+                                     &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(stmt, 1, subject_id);
@@ -23,7 +23,7 @@ static int template_exists(struct sj_store *store, int64_t subject_id, bool *exi
     *exists = step == SQLITE_ROW;
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "reading a face template");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -37,7 +37,7 @@ int sj_store_face_template_put(struct sj_store *store, const struct sj_face_temp
     bool exists = false;
     int rc = template_exists(store, rec->subject_id, &exists, err);
     if (rc == 0)
-        rc = sj_store_prepare(store, sql, &stmt, err);
+        rc = sj_store_prepare_cached(store, sql, &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(stmt, 1, rec->subject_id);
@@ -49,7 +49,7 @@ int sj_store_face_template_put(struct sj_store *store, const struct sj_face_temp
     sqlite3_bind_int64(stmt, 7, rec->enrolled_ms);
     if (sqlite3_step(stmt) != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "storing a face template");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     if (rc == 0 && is_replaced)
         *is_replaced = exists;
     return rc;
@@ -62,7 +62,7 @@ int sj_store_face_template_get(struct sj_store *store, int64_t subject_id,
                               "FROM face_templates WHERE subject_id = ?";
     sqlite3_stmt *stmt = NULL;
     memset(rec, 0, sizeof *rec);
-    int rc = sj_store_prepare(store, sql, &stmt, err);
+    int rc = sj_store_prepare_cached(store, sql, &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(stmt, 1, subject_id);
@@ -89,14 +89,15 @@ int sj_store_face_template_get(struct sj_store *store, int64_t subject_id,
     rec->sharpness = sqlite3_column_double(stmt, 4);
     rec->enrolled_ms = sqlite3_column_int64(stmt, 5);
 out:
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
 int sj_store_face_template_delete(struct sj_store *store, int64_t subject_id, struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(store, "DELETE FROM face_templates WHERE subject_id = ?", &stmt, err);
+    int rc = sj_store_prepare_cached(store, "DELETE FROM face_templates WHERE subject_id = ?",
+                                     &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(stmt, 1, subject_id);
@@ -104,7 +105,7 @@ int sj_store_face_template_delete(struct sj_store *store, int64_t subject_id, st
         rc = sj_store_db_error(store, err, "deleting a face template");
     else if (sqlite3_changes(store->db) == 0)
         rc = sj_err_set(err, SJ_ENOTFOUND, "对象 %lld 尚未登记人脸", (long long)subject_id);
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -116,7 +117,7 @@ int sj_store_face_check_add(struct sj_store *store, const struct sj_face_check_r
         "distance, threshold, model, face_count, face_side, sharpness, ms, kept_photo) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(store, sql, &stmt, err);
+    int rc = sj_store_prepare_cached(store, sql, &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(stmt, 1, rec->subject_id);
@@ -138,6 +139,6 @@ int sj_store_face_check_add(struct sj_store *store, const struct sj_face_check_r
         rc = sj_store_db_error(store, err, "recording a face verification");
     else if (id)
         *id = sqlite3_last_insert_rowid(store->db);
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }

@@ -150,21 +150,21 @@ static int begin_write(struct sj_store *store, struct sj_err *err)
 static int prepare_ints(struct sj_store *store, const char *sql, sqlite3_stmt **stmt,
                         struct sj_err *err, int n, int64_t a, int64_t b, int64_t c, int64_t d)
 {
-    int rc = sj_store_prepare(store, sql, stmt, err);
+    int rc = sj_store_prepare_cached(store, sql, stmt, err);
     const int64_t v[4] = {a, b, c, d};
     for (int i = 0; rc == 0 && i < n; i++)
         sqlite3_bind_int64(*stmt, i + 1, v[i]);
     return rc;
 }
 
-/* Steps a statement that returns no rows, then finalizes it. */
+/* Steps a statement that returns no rows, then gives it back (sj_store_finish). */
 static int step_finish(struct sj_store *store, sqlite3_stmt *stmt, const char *what,
                        struct sj_err *err)
 {
     int rc = 0;
     if (sqlite3_step(stmt) != SQLITE_DONE)
         rc = sj_store_db_error(store, err, what);
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -218,7 +218,7 @@ static int get_office(struct sj_store *store, sqlite3_stmt *stmt, struct sj_offi
         rc = sj_err_set(err, SJ_ENOTFOUND, "没有这个检察院");
     else
         rc = sj_store_db_error(store, err, "reading an office");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -234,8 +234,8 @@ int sj_office_find(struct sj_store *store, const char *code, struct sj_office *o
                    struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(store, "SELECT " OFFICE_COLUMNS " FROM offices o WHERE o.code = ?1",
-                              &stmt, err);
+    int rc = sj_store_prepare_cached(
+        store, "SELECT " OFFICE_COLUMNS " FROM offices o WHERE o.code = ?1", &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, code ? code : "", -1, SQLITE_TRANSIENT);
@@ -268,10 +268,11 @@ int sj_office_add(struct sj_store *store, const char *code, const char *name, in
     if (rc == 0 && parent_id != 0)
         rc = check_parent(store, parent_id, err);
     if (rc == 0)
-        rc = sj_store_prepare(store,
-                              "INSERT INTO offices (code, name, level, parent_id, created_at) "
-                              "VALUES (?1, ?2, ?3, ?4, " SQL_NOW ")",
-                              &stmt, err);
+        rc = sj_store_prepare_cached(
+            store,
+            "INSERT INTO offices (code, name, level, parent_id, created_at) "
+            "VALUES (?1, ?2, ?3, ?4, " SQL_NOW ")",
+            &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, code, -1, SQLITE_TRANSIENT);
@@ -287,7 +288,7 @@ int sj_office_add(struct sj_store *store, const char *code, const char *name, in
     } else {
         rc = sj_store_db_error(store, err, "adding an office");
     }
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -320,7 +321,7 @@ int sj_office_list(struct sj_store *store, int64_t viewer_office, struct sj_offi
         *list = items;
         *count = n;
     }
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -339,7 +340,7 @@ int sj_office_is_visible(struct sj_store *store, int64_t viewer_office, int64_t 
         *visible = true;
     else if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "checking an office's scope");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -451,7 +452,7 @@ static int get_user(struct sj_store *store, sqlite3_stmt *stmt, struct sj_user *
     } else {
         rc = sj_store_db_error(store, err, "reading a user");
     }
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -468,7 +469,7 @@ static int find_user(struct sj_store *store, const char *folded, struct sj_user 
                      struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(
+    int rc = sj_store_prepare_cached(
         store, "SELECT " USER_COLUMNS ", u.password_hash FROM users u WHERE u.username = ?1", &stmt,
         err);
     if (rc < 0)
@@ -519,7 +520,7 @@ int sj_user_add(struct sj_store *store, const struct sj_user_new *user, int64_t 
     if (rc == 0 && hash_password(user->password, hash) < 0)
         rc = sj_err_set(err, SJ_ENOMEM, "内存不足，无法计算密码散列");
     if (rc == 0)
-        rc = sj_store_prepare(
+        rc = sj_store_prepare_cached(
             store,
             "INSERT INTO users (username, display_name, role, office_id, "
             "password_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, " SQL_NOW
@@ -541,7 +542,7 @@ int sj_user_add(struct sj_store *store, const struct sj_user_new *user, int64_t 
         rc = sj_store_db_error(store, err, "adding a user");
     }
 out:
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     sodium_memzero(hash, sizeof hash);
     return rc;
 }
@@ -576,7 +577,7 @@ int sj_user_list(struct sj_store *store, int64_t viewer_office, struct sj_user *
         *list = items;
         *count = n;
     }
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -719,10 +720,10 @@ static int read_failures(struct sj_store *store, const char *key, struct failure
 {
     sqlite3_stmt *stmt = NULL;
     memset(state, 0, sizeof *state);
-    int rc = sj_store_prepare(store,
-                              "SELECT failures, last_failure_ms, locked_until_ms FROM "
-                              "login_failures WHERE username = ?1",
-                              &stmt, err);
+    int rc = sj_store_prepare_cached(store,
+                                     "SELECT failures, last_failure_ms, locked_until_ms FROM "
+                                     "login_failures WHERE username = ?1",
+                                     &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
@@ -734,7 +735,7 @@ static int read_failures(struct sj_store *store, const char *key, struct failure
     } else if (step != SQLITE_DONE) {
         rc = sj_store_db_error(store, err, "reading failed logins");
     }
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -802,7 +803,8 @@ out:
 static int forgive_failures(struct sj_store *store, const char *key, struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(store, "DELETE FROM login_failures WHERE username = ?1", &stmt, err);
+    int rc = sj_store_prepare_cached(store, "DELETE FROM login_failures WHERE username = ?1", &stmt,
+                                     err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
@@ -992,11 +994,12 @@ int sj_session_check(struct sj_store *store, struct sj_str token, int64_t now_ms
     if (!is_token_shaped(token))
         return 0;
     token_hash(token, hash);
-    int rc = sj_store_prepare(store,
-                              "SELECT " USER_COLUMNS ", s.id, s.created_ms, s.last_seen_ms, "
-                              "s.expires_ms FROM sessions s JOIN users u ON u.id = s.user_id "
-                              "WHERE s.token_hash = ?1",
-                              &stmt, err);
+    int rc =
+        sj_store_prepare_cached(store,
+                                "SELECT " USER_COLUMNS ", s.id, s.created_ms, s.last_seen_ms, "
+                                "s.expires_ms FROM sessions s JOIN users u ON u.id = s.user_id "
+                                "WHERE s.token_hash = ?1",
+                                &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_blob(stmt, 1, hash, sizeof hash, SQLITE_TRANSIENT);
@@ -1011,7 +1014,7 @@ int sj_session_check(struct sj_store *store, struct sj_str token, int64_t now_ms
     } else if (step != SQLITE_DONE) {
         rc = sj_store_db_error(store, err, "reading a session");
     }
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     if (rc == 0 && step == SQLITE_ROW)
         rc = judge_session(store, last_seen_ms, now_ms, policy, session, err);
     if (rc < 0 || session->status != SJ_SESSION_OK)
@@ -1032,7 +1035,8 @@ int sj_session_end(struct sj_store *store, struct sj_str token, struct sj_err *e
     if (!is_token_shaped(token))
         return 0;
     token_hash(token, hash);
-    int rc = sj_store_prepare(store, "DELETE FROM sessions WHERE token_hash = ?1", &stmt, err);
+    int rc =
+        sj_store_prepare_cached(store, "DELETE FROM sessions WHERE token_hash = ?1", &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_blob(stmt, 1, hash, sizeof hash, SQLITE_TRANSIENT);

@@ -191,11 +191,11 @@ struct sj_lead_run {
 
 static void run_free(struct sj_lead_run *run)
 {
-    sqlite3_finalize(run->find_lead);
-    sqlite3_finalize(run->insert_lead);
-    sqlite3_finalize(run->seen_lead);
-    sqlite3_finalize(run->insert_history);
-    sqlite3_finalize(run->upsert_evidence);
+    sj_store_finish(run->store, run->find_lead);
+    sj_store_finish(run->store, run->insert_lead);
+    sj_store_finish(run->store, run->seen_lead);
+    sj_store_finish(run->store, run->insert_history);
+    sj_store_finish(run->store, run->upsert_evidence);
     free(run->model_id);
     free(run->function);
     free(run);
@@ -206,7 +206,7 @@ static int inputs_json(struct sj_store *store, const struct sj_lead_run_spec *sp
                        struct sj_buf *out, struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(
+    int rc = sj_store_prepare_cached(
         store,
         "SELECT json_object('dataset', d.name, 'id', d.id, 'rows', d.row_count, 'import_runs', "
         "(SELECT json_group_array(r.id) FROM (SELECT id FROM import_runs "
@@ -229,7 +229,7 @@ static int inputs_json(struct sj_store *store, const struct sj_lead_run_spec *sp
         sqlite3_reset(stmt);
     }
     sj_buf_putc(out, ']');
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -237,11 +237,12 @@ static int insert_run(struct sj_lead_run *run, const struct sj_lead_run_spec *sp
                       const char *inputs, struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(run->store,
-                              "INSERT INTO model_runs (model_id, model_version, model_sha256, "
-                              "function, params_json, inputs_json, started_at) "
-                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, " SQL_NOW ")",
-                              &stmt, err);
+    int rc =
+        sj_store_prepare_cached(run->store,
+                                "INSERT INTO model_runs (model_id, model_version, model_sha256, "
+                                "function, params_json, inputs_json, started_at) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, " SQL_NOW ")",
+                                &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, spec->model_id, -1, SQLITE_STATIC);
@@ -254,41 +255,44 @@ static int insert_run(struct sj_lead_run *run, const struct sj_lead_run_spec *sp
         run->id = sqlite3_last_insert_rowid(run->store->db);
     else
         rc = sj_store_db_error(run->store, err, "recording the model run");
-    sqlite3_finalize(stmt);
+    sj_store_finish(run->store, stmt);
     return rc;
 }
 
 static int prepare_run_statements(struct sj_lead_run *run, struct sj_err *err)
 {
     struct sj_store *s = run->store;
-    int rc = sj_store_prepare(s,
-                              "SELECT model_id, subject, first_run, last_run FROM leads "
-                              "WHERE id = ?1",
-                              &run->find_lead, err);
+    int rc = sj_store_prepare_cached(s,
+                                     "SELECT model_id, subject, first_run, last_run FROM leads "
+                                     "WHERE id = ?1",
+                                     &run->find_lead, err);
+    if (rc == 0)
+        rc = sj_store_prepare_cached(
+            s,
+            "INSERT INTO leads (id, model_id, function, subject, title, status, "
+            "first_run, last_run, seen_count, created_at, updated_at) VALUES "
+            "(?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6, 1, " SQL_NOW ", " SQL_NOW ")",
+            &run->insert_lead, err);
+    if (rc == 0)
+        rc = sj_store_prepare_cached(s,
+                                     "UPDATE leads SET seen_count = seen_count + 1, last_run = ?2, "
+                                     "title = ?3, function = ?4, updated_at = " SQL_NOW
+                                     " WHERE id = ?1",
+                                     &run->seen_lead, err);
     if (rc == 0)
         rc =
-            sj_store_prepare(s,
-                             "INSERT INTO leads (id, model_id, function, subject, title, status, "
-                             "first_run, last_run, seen_count, created_at, updated_at) VALUES "
-                             "(?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6, 1, " SQL_NOW ", " SQL_NOW ")",
-                             &run->insert_lead, err);
+            sj_store_prepare_cached(s,
+                                    "INSERT INTO lead_history (lead_id, at, actor, action, run_id) "
+                                    "VALUES (?1, " SQL_NOW ", '" RUN_ACTOR "', ?2, ?3)",
+                                    &run->insert_history, err);
     if (rc == 0)
-        rc = sj_store_prepare(s,
-                              "UPDATE leads SET seen_count = seen_count + 1, last_run = ?2, "
-                              "title = ?3, function = ?4, updated_at = " SQL_NOW " WHERE id = ?1",
-                              &run->seen_lead, err);
-    if (rc == 0)
-        rc = sj_store_prepare(s,
-                              "INSERT INTO lead_history (lead_id, at, actor, action, run_id) "
-                              "VALUES (?1, " SQL_NOW ", '" RUN_ACTOR "', ?2, ?3)",
-                              &run->insert_history, err);
-    if (rc == 0)
-        rc = sj_store_prepare(s,
-                              "INSERT INTO lead_evidence (lead_id, dataset_id, row_id, first_run, "
-                              "run_id, values_json) VALUES (?1, ?2, ?3, ?4, ?4, ?5) "
-                              "ON CONFLICT (lead_id, dataset_id, row_id) DO UPDATE SET "
-                              "run_id = excluded.run_id, values_json = excluded.values_json",
-                              &run->upsert_evidence, err);
+        rc = sj_store_prepare_cached(
+            s,
+            "INSERT INTO lead_evidence (lead_id, dataset_id, row_id, first_run, "
+            "run_id, values_json) VALUES (?1, ?2, ?3, ?4, ?4, ?5) "
+            "ON CONFLICT (lead_id, dataset_id, row_id) DO UPDATE SET "
+            "run_id = excluded.run_id, values_json = excluded.values_json",
+            &run->upsert_evidence, err);
     return rc;
 }
 
@@ -411,10 +415,11 @@ int sj_lead_run_finish(struct sj_lead_run *run, const struct sj_lead_run_counts 
 {
     sqlite3_stmt *stmt = NULL;
     struct sj_store *store = run->store;
-    int rc = sj_store_prepare(store,
-                              "UPDATE model_runs SET finished_at = " SQL_NOW ", seconds = ?2, "
-                              "row_count = ?3, lead_count = ?4, new_count = ?5 WHERE id = ?1",
-                              &stmt, err);
+    int rc =
+        sj_store_prepare_cached(store,
+                                "UPDATE model_runs SET finished_at = " SQL_NOW ", seconds = ?2, "
+                                "row_count = ?3, lead_count = ?4, new_count = ?5 WHERE id = ?1",
+                                &stmt, err);
     if (rc == 0) {
         sqlite3_bind_int64(stmt, 1, run->id);
         sqlite3_bind_double(stmt, 2, counts ? counts->seconds : 0.0);
@@ -423,7 +428,7 @@ int sj_lead_run_finish(struct sj_lead_run *run, const struct sj_lead_run_counts 
         sqlite3_bind_int64(stmt, 5, counts ? counts->new_count : 0);
         rc = step_done(store, stmt, "finishing the model run", err);
     }
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     if (rc < 0) {
         sj_lead_run_abort(run);
         return rc;
@@ -509,7 +514,7 @@ static int count_leads(struct sj_store *store, const struct sj_lead_filter *filt
                        struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(store, "SELECT count(*)" LIST_WHERE, &stmt, err);
+    int rc = sj_store_prepare_cached(store, "SELECT count(*)" LIST_WHERE, &stmt, err);
     if (rc < 0)
         return rc;
     bind_filter(stmt, filter);
@@ -517,7 +522,7 @@ static int count_leads(struct sj_store *store, const struct sj_lead_filter *filt
         *total = sqlite3_column_int64(stmt, 0);
     else
         rc = sj_store_db_error(store, err, "counting leads");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -535,10 +540,10 @@ int sj_lead_list(struct sj_store *store, const struct sj_lead_filter *filter,
         return sj_err_set(err, SJ_EINVAL, "limit and offset must be >= 0");
     int rc = count_leads(store, filter, &list->total, err);
     if (rc == 0)
-        rc = sj_store_prepare(store,
-                              "SELECT " LEAD_COLUMNS LIST_WHERE
-                              " ORDER BY l.model_id, l.rowid LIMIT ?4 OFFSET ?5",
-                              &stmt, err);
+        rc = sj_store_prepare_cached(store,
+                                     "SELECT " LEAD_COLUMNS LIST_WHERE
+                                     " ORDER BY l.model_id, l.rowid LIMIT ?4 OFFSET ?5",
+                                     &stmt, err);
     if (rc < 0)
         goto out;
     bind_filter(stmt, filter);
@@ -554,7 +559,7 @@ int sj_lead_list(struct sj_store *store, const struct sj_lead_filter *filter,
     if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "listing leads");
 out:
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     if (rc < 0)
         sj_lead_list_release(list);
     return rc;
@@ -590,8 +595,8 @@ static int get_lead(struct sj_store *store, const char *id, struct sj_lead *lead
                     struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc =
-        sj_store_prepare(store, "SELECT " LEAD_COLUMNS " FROM leads l WHERE l.id = ?1", &stmt, err);
+    int rc = sj_store_prepare_cached(store, "SELECT " LEAD_COLUMNS " FROM leads l WHERE l.id = ?1",
+                                     &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
@@ -602,7 +607,7 @@ static int get_lead(struct sj_store *store, const char *id, struct sj_lead *lead
         rc = sj_err_set(err, SJ_ENOTFOUND, "没有编号为“%s”的线索", id);
     else
         rc = sj_store_db_error(store, err, "reading a lead");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -613,13 +618,13 @@ static int find_source(struct sj_store *store, struct sj_lead_evidence *e, sqlit
 {
     if (*stmt_dataset != e->dataset_id) {
         char sql[256];
-        sqlite3_finalize(*stmt);
+        sj_store_finish(store, *stmt);
         *stmt = NULL;
         snprintf(sql, sizeof sql,
                  "SELECT d._run, r.file_name, r.sheet, d._src_row FROM ds_%lld d "
                  "LEFT JOIN import_runs r ON r.id = d._run WHERE d._row = ?1",
                  (long long)e->dataset_id);
-        int rc = sj_store_prepare(store, sql, stmt, err);
+        int rc = sj_store_prepare_cached(store, sql, stmt, err);
         if (rc < 0)
             return rc;
         *stmt_dataset = e->dataset_id;
@@ -658,12 +663,13 @@ static int get_evidence(struct sj_store *store, struct sj_lead_detail *d, struct
     sqlite3_stmt *stmt = NULL, *source = NULL;
     int64_t source_dataset = 0;
     size_t alloc = 0;
-    int step, rc = sj_store_prepare(store,
-                                    "SELECT e.dataset_id, e.row_id, e.run_id, e.values_json, "
-                                    "ds.name FROM lead_evidence e LEFT JOIN datasets ds "
-                                    "ON ds.id = e.dataset_id WHERE e.lead_id = ?1 "
-                                    "ORDER BY e.dataset_id, e.row_id",
-                                    &stmt, err);
+    int step,
+        rc = sj_store_prepare_cached(store,
+                                     "SELECT e.dataset_id, e.row_id, e.run_id, e.values_json, "
+                                     "ds.name FROM lead_evidence e LEFT JOIN datasets ds "
+                                     "ON ds.id = e.dataset_id WHERE e.lead_id = ?1 "
+                                     "ORDER BY e.dataset_id, e.row_id",
+                                     &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, d->lead.id, -1, SQLITE_STATIC);
@@ -682,8 +688,8 @@ static int get_evidence(struct sj_store *store, struct sj_lead_detail *d, struct
     if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "reading a lead's evidence");
 out:
-    sqlite3_finalize(source);
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, source);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -706,11 +712,12 @@ static int get_history(struct sj_store *store, struct sj_lead_detail *d, struct 
 {
     sqlite3_stmt *stmt = NULL;
     size_t alloc = 0;
-    int step, rc = sj_store_prepare(store,
-                                    "SELECT id, at, actor, action, from_status, to_status, "
-                                    "outcome, note, run_id FROM lead_history WHERE lead_id = ?1 "
-                                    "ORDER BY id",
-                                    &stmt, err);
+    int step,
+        rc = sj_store_prepare_cached(store,
+                                     "SELECT id, at, actor, action, from_status, to_status, "
+                                     "outcome, note, run_id FROM lead_history WHERE lead_id = ?1 "
+                                     "ORDER BY id",
+                                     &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, d->lead.id, -1, SQLITE_STATIC);
@@ -723,7 +730,7 @@ static int get_history(struct sj_store *store, struct sj_lead_detail *d, struct 
     }
     if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "reading a lead's history");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -786,7 +793,7 @@ static int read_status(struct sj_store *store, const char *id, enum sj_lead_stat
                        struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(store, "SELECT status FROM leads WHERE id = ?1", &stmt, err);
+    int rc = sj_store_prepare_cached(store, "SELECT status FROM leads WHERE id = ?1", &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
@@ -797,7 +804,7 @@ static int read_status(struct sj_store *store, const char *id, enum sj_lead_stat
         rc = sj_err_set(err, SJ_ENOTFOUND, "没有编号为“%s”的线索", id);
     else
         rc = sj_store_db_error(store, err, "reading a lead's status");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -805,7 +812,7 @@ static int write_change(struct sj_store *store, const char *id, enum sj_lead_sta
                         const struct sj_lead_change *c, struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(
+    int rc = sj_store_prepare_cached(
         store, "UPDATE leads SET status = ?2, outcome = ?3, updated_at = " SQL_NOW " WHERE id = ?1",
         &stmt, err);
     if (rc < 0)
@@ -814,14 +821,15 @@ static int write_change(struct sj_store *store, const char *id, enum sj_lead_sta
     sqlite3_bind_text(stmt, 2, sj_lead_status_name(c->status), -1, SQLITE_STATIC);
     bind_outcome(stmt, 3, c->outcome);
     rc = step_done(store, stmt, "changing a lead's status", err);
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     if (rc < 0)
         return rc;
-    rc = sj_store_prepare(store,
-                          "INSERT INTO lead_history (lead_id, at, actor, action, from_status, "
-                          "to_status, outcome, note) VALUES (?1, " SQL_NOW ", ?2, 'status', ?3, "
-                          "?4, ?5, ?6)",
-                          &stmt, err);
+    rc = sj_store_prepare_cached(
+        store,
+        "INSERT INTO lead_history (lead_id, at, actor, action, from_status, "
+        "to_status, outcome, note) VALUES (?1, " SQL_NOW ", ?2, 'status', ?3, "
+        "?4, ?5, ?6)",
+        &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
@@ -831,7 +839,7 @@ static int write_change(struct sj_store *store, const char *id, enum sj_lead_sta
     bind_outcome(stmt, 5, c->outcome);
     sqlite3_bind_text(stmt, 6, c->note, -1, SQLITE_STATIC);
     rc = step_done(store, stmt, "recording a status change", err);
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -928,7 +936,7 @@ static int read_stats(struct sj_store *store, const char *sql, struct sj_lead_st
 {
     sqlite3_stmt *stmt = NULL;
     size_t alloc = 0;
-    int step, rc = sj_store_prepare(store, sql, &stmt, err);
+    int step, rc = sj_store_prepare_cached(store, sql, &stmt, err);
     if (rc < 0)
         return rc;
     while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -940,7 +948,7 @@ static int read_stats(struct sj_store *store, const char *sql, struct sj_lead_st
     }
     if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "counting leads");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 

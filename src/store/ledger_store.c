@@ -30,7 +30,7 @@ int sj_store_ledger_meta_get(struct sj_store *store, struct sj_store_ledger_meta
         "SELECT origin, hash_alg, public_key, created_at FROM ledger_meta WHERE id = 1";
     sqlite3_stmt *stmt = NULL;
     memset(meta, 0, sizeof *meta);
-    int rc = sj_store_prepare(store, sql, &stmt, err);
+    int rc = sj_store_prepare_cached(store, sql, &stmt, err);
     if (rc < 0)
         return rc;
     int step = sqlite3_step(stmt);
@@ -50,7 +50,7 @@ int sj_store_ledger_meta_get(struct sj_store *store, struct sj_store_ledger_meta
         memcpy(meta->public_key, sqlite3_column_blob(stmt, 2), meta->public_key_len);
     meta->created_at = sj_store_column_dup(stmt, 3);
 out:
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -71,7 +71,7 @@ static int insert_meta(struct sj_store *store, const char *origin, const char *h
     static const char sql[] = "INSERT INTO ledger_meta (id, origin, hash_alg, public_key, "
                               "created_at) VALUES (1, ?, ?, ?, ?)";
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(store, sql, &stmt, err);
+    int rc = sj_store_prepare_cached(store, sql, &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, origin, -1, SQLITE_STATIC);
@@ -83,7 +83,7 @@ static int insert_meta(struct sj_store *store, const char *origin, const char *h
         rc = sj_err_set(err, SJ_EEXIST, "工作区 %s 已有审计账本", sj_store_dir(store));
     else if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "creating the ledger");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -135,14 +135,14 @@ static int single_int(struct sj_store *store, const char *sql, int64_t *value, c
                       struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(store, sql, &stmt, err);
+    int rc = sj_store_prepare_cached(store, sql, &stmt, err);
     if (rc < 0)
         return rc;
     if (sqlite3_step(stmt) == SQLITE_ROW)
         *value = sqlite3_column_int64(stmt, 0);
     else
         rc = sj_store_db_error(store, err, what);
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -169,7 +169,7 @@ int sj_store_ledger_entry_add(struct sj_store *store, const struct sj_ledger_ent
     sqlite3_stmt *stmt = NULL;
     if (e->index > (uint64_t)INT64_MAX)
         return sj_err_set(err, SJ_EINVAL, "ledger index %" PRIu64 " is too large", e->index);
-    int rc = sj_store_prepare(store, sql, &stmt, err);
+    int rc = sj_store_prepare_cached(store, sql, &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(stmt, 1, (int64_t)e->index);
@@ -183,7 +183,7 @@ int sj_store_ledger_entry_add(struct sj_store *store, const struct sj_ledger_ent
         rc = sj_err_set(err, SJ_EEXIST, "ledger entry %" PRIu64 " already exists", e->index);
     else if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "appending to the ledger");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -195,7 +195,7 @@ int sj_store_ledger_leaf_hashes(struct sj_store *store, uint64_t from, uint64_t 
     sqlite3_stmt *stmt = NULL;
     if (from > (uint64_t)INT64_MAX || count > (uint64_t)INT64_MAX - from)
         return sj_err_set(err, SJ_EINVAL, "ledger range too large");
-    int rc = sj_store_prepare(store, sql, &stmt, err);
+    int rc = sj_store_prepare_cached(store, sql, &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(stmt, 1, (int64_t)from);
@@ -217,7 +217,7 @@ int sj_store_ledger_leaf_hashes(struct sj_store *store, uint64_t from, uint64_t 
     else if (want != from + count)
         rc = sj_err_set(err, SJ_EFORMAT, "账本第 %" PRIu64 " 条记录缺失", want);
 out:
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -234,27 +234,27 @@ int sj_store_ledger_checkpoint_add(struct sj_store *store, uint64_t tree_size, s
     sqlite3_stmt *stmt = NULL;
     if (tree_size > (uint64_t)INT64_MAX)
         return sj_err_set(err, SJ_EINVAL, "tree size too large");
-    int rc = sj_store_prepare(store, insert_sql, &stmt, err);
+    int rc = sj_store_prepare_cached(store, insert_sql, &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(stmt, 1, (int64_t)tree_size);
     bind_view(stmt, 2, note);
     sqlite3_bind_text(stmt, 3, created_at, -1, SQLITE_STATIC);
     int step = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     stmt = NULL;
     if (step == SQLITE_CONSTRAINT_PRIMARYKEY)
         return sj_err_set(err, SJ_EEXIST, "a checkpoint of size %" PRIu64 " exists", tree_size);
     if (step != SQLITE_DONE)
         return sj_store_db_error(store, err, "storing a ledger checkpoint");
-    rc = sj_store_prepare(store, prune_sql, &stmt, err);
+    rc = sj_store_prepare_cached(store, prune_sql, &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(stmt, 1, (int64_t)tree_size);
     sqlite3_bind_int64(stmt, 2, SJ_LEDGER_CHECKPOINT_KEEP);
     if (sqlite3_step(stmt) != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "pruning ledger checkpoints");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -266,7 +266,7 @@ int sj_store_ledger_checkpoint_latest(struct sj_store *store, uint64_t *tree_siz
     sqlite3_stmt *stmt = NULL;
     *note = NULL;
     *tree_size = 0;
-    int rc = sj_store_prepare(store, sql, &stmt, err);
+    int rc = sj_store_prepare_cached(store, sql, &stmt, err);
     if (rc < 0)
         return rc;
     int step = sqlite3_step(stmt);
@@ -279,7 +279,7 @@ int sj_store_ledger_checkpoint_latest(struct sj_store *store, uint64_t *tree_siz
     } else {
         rc = sj_store_db_error(store, err, "reading the latest ledger checkpoint");
     }
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -291,7 +291,7 @@ static int cursor_open(struct sj_store *store, const char *sql, struct sj_store_
 {
     sqlite3_stmt *stmt = NULL;
     *out = NULL;
-    int rc = sj_store_prepare(store, sql, &stmt, err);
+    int rc = sj_store_prepare_cached(store, sql, &stmt, err);
     if (rc < 0)
         return rc;
     struct sj_store_ledger_cursor *cur = sj_xcalloc(1, sizeof *cur);
@@ -378,6 +378,6 @@ void sj_store_ledger_cursor_close(struct sj_store_ledger_cursor *cur)
 {
     if (!cur)
         return;
-    sqlite3_finalize(cur->stmt);
+    sj_store_finish(cur->store, cur->stmt);
     free(cur);
 }

@@ -35,7 +35,7 @@ int sj_platform_step_done(struct sj_store *store, sqlite3_stmt *stmt, const char
                           struct sj_err *err)
 {
     int rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : sj_store_db_error(store, err, what);
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -45,14 +45,14 @@ int sj_platform_home_office(struct sj_store *store, int64_t *office_id, struct s
 {
     sqlite3_stmt *stmt = NULL;
     *office_id = 0;
-    int rc = sj_store_prepare(store, "SELECT coalesce(min(id), 0) FROM offices", &stmt, err);
+    int rc = sj_store_prepare_cached(store, "SELECT coalesce(min(id), 0) FROM offices", &stmt, err);
     if (rc < 0)
         return rc;
     if (sqlite3_step(stmt) == SQLITE_ROW)
         *office_id = sqlite3_column_int64(stmt, 0);
     else
         rc = sj_store_db_error(store, err, "finding the workspace's office");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -61,7 +61,7 @@ static int lookup_owner(struct sj_store *store, const char *sql, int64_t id, con
                         char **name, int64_t *office_id, struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(store, sql, &stmt, err);
+    int rc = sj_store_prepare_cached(store, sql, &stmt, err);
     if (rc < 0)
         return rc;
     if (key)
@@ -78,7 +78,7 @@ static int lookup_owner(struct sj_store *store, const char *sql, int64_t id, con
     } else {
         rc = sj_store_db_error(store, err, "looking up an owner office");
     }
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -122,7 +122,7 @@ int sj_platform_dataset_claim(struct sj_store *store, const char *name, int64_t 
                               struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(
+    int rc = sj_store_prepare_cached(
         store, "UPDATE datasets SET office_id = ?2 WHERE name = ?1 AND office_id IS NULL", &stmt,
         err);
     if (rc < 0)
@@ -141,7 +141,7 @@ int sj_platform_dataset_offices(struct sj_store *store, int64_t **ids, int64_t *
     *ids = NULL;
     *offices = NULL;
     *count = 0;
-    int rc = sj_store_prepare(
+    int rc = sj_store_prepare_cached(
         store, "SELECT id, " SJ_PLATFORM_OWNER("office_id") " FROM datasets ORDER BY id", &stmt,
         err);
     if (rc < 0)
@@ -157,7 +157,7 @@ int sj_platform_dataset_offices(struct sj_store *store, int64_t **ids, int64_t *
     }
     if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "listing datasets' offices");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -171,7 +171,7 @@ int sj_platform_run_claim(struct sj_store *store, int64_t run_id, int64_t office
     sqlite3_stmt *stmt = NULL;
     int rc = sj_platform_begin(store, err);
     for (size_t i = 0; rc == 0 && i < SJ_ARRAY_LEN(sql); i++) {
-        rc = sj_store_prepare(store, sql[i], &stmt, err);
+        rc = sj_store_prepare_cached(store, sql[i], &stmt, err);
         if (rc < 0)
             break;
         sqlite3_bind_int64(stmt, 1, run_id);
@@ -228,7 +228,7 @@ static int count_rows(struct sj_store *store, const struct sj_catalog_dataset *d
     char *sql = sj_xmalloc(strlen(head) + strlen(where) + 1);
     strcpy(sql, head);
     strcat(sql, where);
-    int rc = sj_store_prepare(store, sql, &stmt, err);
+    int rc = sj_store_prepare_cached(store, sql, &stmt, err);
     free(sql);
     if (rc < 0)
         return rc;
@@ -237,7 +237,7 @@ static int count_rows(struct sj_store *store, const struct sj_catalog_dataset *d
         *total = sqlite3_column_int64(stmt, 0);
     else
         rc = sj_store_db_error(store, err, "counting rows");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -365,7 +365,7 @@ int sj_platform_runs(struct sj_store *store, const char *model_id, struct sj_off
     size_t alloc = 0;
     int step;
     memset(list, 0, sizeof *list);
-    int rc = sj_store_prepare(
+    int rc = sj_store_prepare_cached(
         store,
         "SELECT id, model_id, model_version, model_sha256, function, params_json, inputs_json, "
         "started_at, finished_at, seconds, row_count, lead_count, new_count, " SJ_PLATFORM_OWNER(
@@ -389,7 +389,7 @@ int sj_platform_runs(struct sj_store *store, const char *model_id, struct sj_off
     }
     if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "listing model runs");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     if (rc < 0)
         sj_platform_run_list_release(list);
     return rc;

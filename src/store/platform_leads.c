@@ -87,7 +87,7 @@ static int count_leads(struct sj_store *store, const struct sj_lead_query *q, in
                        struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(store, "SELECT count(*)" LEAD_WHERE, &stmt, err);
+    int rc = sj_store_prepare_cached(store, "SELECT count(*)" LEAD_WHERE, &stmt, err);
     if (rc < 0)
         return rc;
     bind_query(stmt, q);
@@ -95,7 +95,7 @@ static int count_leads(struct sj_store *store, const struct sj_lead_query *q, in
         *total = sqlite3_column_int64(stmt, 0);
     else
         rc = sj_store_db_error(store, err, "counting leads");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -111,7 +111,7 @@ static int read_leads(struct sj_store *store, const struct sj_lead_query *q,
              "SELECT " LEAD_SELECT LEAD_WHERE " ORDER BY %s %s, l.rowid %s "
              "LIMIT ?7 OFFSET ?8",
              sort_sql[q->sort], dir, dir);
-    int rc = sj_store_prepare(store, sql, &stmt, err);
+    int rc = sj_store_prepare_cached(store, sql, &stmt, err);
     if (rc < 0)
         return rc;
     bind_query(stmt, q);
@@ -128,7 +128,7 @@ static int read_leads(struct sj_store *store, const struct sj_lead_query *q,
     }
     if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "listing leads");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -220,7 +220,7 @@ struct scope {
 static int prepare_scoped(struct sj_store *store, const char *sql, const struct scope *s,
                           sqlite3_stmt **stmt, struct sj_err *err)
 {
-    int rc = sj_store_prepare(store, sql, stmt, err);
+    int rc = sj_store_prepare_cached(store, sql, stmt, err);
     if (rc < 0)
         return rc;
     sj_platform_bind_offices(*stmt, 1, s->offices);
@@ -261,7 +261,7 @@ static int read_rows(struct sj_store *store, const char *sql, const struct scope
     }
     if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "counting leads");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -287,7 +287,7 @@ static int read_months(struct sj_store *store, const struct scope *s,
     }
     if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "counting leads per month");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 

@@ -13,7 +13,7 @@
 int sj_store_dataset_id(struct sj_store *store, const char *name, int64_t *id, struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare(store, "SELECT id FROM datasets WHERE name = ?1", &stmt, err);
+    int rc = sj_store_prepare_cached(store, "SELECT id FROM datasets WHERE name = ?1", &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, name ? name : "", -1, SQLITE_STATIC);
@@ -24,7 +24,7 @@ int sj_store_dataset_id(struct sj_store *store, const char *name, int64_t *id, s
         rc = sj_err_set(err, SJ_ENOTFOUND, "没有名为“%s”的数据集", name ? name : "");
     else
         rc = sj_store_db_error(store, err, "looking up a dataset");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     return rc;
 }
 
@@ -41,10 +41,10 @@ int sj_store_load_columns(struct sj_store *store, int64_t id, struct sj_column_d
     sqlite3_stmt *stmt = NULL;
     struct sj_column_def *cols = NULL;
     size_t n = 0, alloc = 0;
-    int rc = sj_store_prepare(store,
-                              "SELECT name, kind FROM dataset_columns WHERE dataset_id = ?1 "
-                              "ORDER BY position",
-                              &stmt, err);
+    int rc = sj_store_prepare_cached(store,
+                                     "SELECT name, kind FROM dataset_columns WHERE dataset_id = ?1 "
+                                     "ORDER BY position",
+                                     &stmt, err);
     if (rc < 0)
         goto out;
     sqlite3_bind_int64(stmt, 1, id);
@@ -67,7 +67,7 @@ int sj_store_load_columns(struct sj_store *store, int64_t id, struct sj_column_d
     if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "reading a dataset's columns");
 out:
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     if (rc < 0) {
         sj_store_columns_free(cols, n);
         cols = NULL;
@@ -116,7 +116,7 @@ int sj_store_dataset_get(struct sj_store *store, const char *name, struct sj_dat
 {
     sqlite3_stmt *stmt = NULL;
     memset(info, 0, sizeof *info);
-    int rc = sj_store_prepare(store, INFO_SELECT "WHERE d.name = ?1", &stmt, err);
+    int rc = sj_store_prepare_cached(store, INFO_SELECT "WHERE d.name = ?1", &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, name ? name : "", -1, SQLITE_STATIC);
@@ -127,7 +127,7 @@ int sj_store_dataset_get(struct sj_store *store, const char *name, struct sj_dat
         rc = sj_err_set(err, SJ_ENOTFOUND, "没有名为“%s”的数据集", name ? name : "");
     else
         rc = sj_store_db_error(store, err, "reading a dataset");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     if (rc < 0)
         sj_dataset_info_release(info);
     return rc;
@@ -146,7 +146,7 @@ int sj_store_dataset_list(struct sj_store *store, struct sj_dataset_info **list,
     sqlite3_stmt *stmt = NULL;
     struct sj_dataset_info *items = NULL;
     size_t n = 0, alloc = 0;
-    int step, rc = sj_store_prepare(store, INFO_SELECT "ORDER BY d.name", &stmt, err);
+    int step, rc = sj_store_prepare_cached(store, INFO_SELECT "ORDER BY d.name", &stmt, err);
     if (rc < 0)
         goto out;
     while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -161,7 +161,7 @@ int sj_store_dataset_list(struct sj_store *store, struct sj_dataset_info **list,
     if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "listing datasets");
 out:
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     if (rc < 0) {
         sj_dataset_list_free(items, n);
         items = NULL;
@@ -188,14 +188,14 @@ int sj_store_dataset_drop(struct sj_store *store, const char *name, struct sj_er
     snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS ds_%lld", (long long)id);
     rc = sj_store_exec(store, sql, err);
     if (rc == 0)
-        rc = sj_store_prepare(store, "DELETE FROM datasets WHERE id = ?1", &stmt, err);
+        rc = sj_store_prepare_cached(store, "DELETE FROM datasets WHERE id = ?1", &stmt, err);
     if (rc < 0)
         goto out;
     /* Foreign keys cascade to dataset_columns, import_runs and rejects. */
     sqlite3_bind_int64(stmt, 1, id);
     if (sqlite3_step(stmt) != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "deleting the dataset");
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     if (rc == 0)
         rc = sj_store_exec(store, "COMMIT", err);
 out:
@@ -301,7 +301,7 @@ int sj_store_rows(struct sj_store *store, const char *dataset, int64_t offset, i
     sqlite3_bind_int64(stmt, 2, offset);
     rc = read_rows(store, stmt, cols, page, err);
 out:
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     sj_store_columns_free(cols, page->column_count);
     if (rc < 0)
         sj_row_page_release(page);
@@ -344,11 +344,12 @@ int sj_store_rejects(struct sj_store *store, const char *dataset, struct sj_reje
     int64_t id = 0;
     int step, rc = sj_store_dataset_id(store, dataset, &id, err);
     if (rc == 0)
-        rc = sj_store_prepare(store,
-                              "SELECT run_id, file_name, sheet, \"row\", \"column\", field, raw, "
-                              "reason, is_row FROM rejects WHERE dataset_id = ?1 "
-                              "ORDER BY run_id, \"row\", is_row DESC, \"column\", id",
-                              &stmt, err);
+        rc = sj_store_prepare_cached(
+            store,
+            "SELECT run_id, file_name, sheet, \"row\", \"column\", field, raw, "
+            "reason, is_row FROM rejects WHERE dataset_id = ?1 "
+            "ORDER BY run_id, \"row\", is_row DESC, \"column\", id",
+            &stmt, err);
     if (rc < 0)
         goto out;
     sqlite3_bind_int64(stmt, 1, id);
@@ -362,7 +363,7 @@ int sj_store_rejects(struct sj_store *store, const char *dataset, struct sj_reje
     if (step != SQLITE_DONE)
         rc = sj_store_db_error(store, err, "reading rejects");
 out:
-    sqlite3_finalize(stmt);
+    sj_store_finish(store, stmt);
     if (rc < 0) {
         sj_reject_list_free(items, n);
         items = NULL;

@@ -11,8 +11,12 @@
  * build or a big ORDER BY then holds every key in RAM, ~70 MB per million rows); with
  * FILE it sorts in cache-sized runs and merges them from temporary files, in bounded
  * memory, and small sorts still never touch the disk (docs/PERFORMANCE.md, import).
+ * Each connection keeps a cache of prepared statements keyed by their SQL text
+ * (sj_store_prepare_cached / sj_store_finish): a statement handed out is busy until given
+ * back, when it is reset and its bindings cleared; the cache is finalised at close.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +25,20 @@
 #include "store/store_int.h"
 
 #define BUSY_TIMEOUT_MS 10000
+/* The statement cache: at most CACHE_MAX statements per connection in CACHE_SLOTS hash
+ * slots (a power of two, under 3/4 full). Beyond that, statements are one-off. */
+#define CACHE_MAX 384
+#define CACHE_SLOTS 512
+
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+/* Before SQLite's first connection: no global memory statistics, whose mutex every
+ * allocation of every connection would otherwise take (docs/PERFORMANCE.md, http). It is
+ * SQLITE_MISUSE, and harmless, if SQLite was initialised already. */
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 const char *sj_store_default_dir(const char *flag_value)
 {
@@ -106,6 +124,7 @@ int sj_store_open(const char *dir, bool create, struct sj_store **out, struct sj
     rc = check_dir(dir, create, db_path, err);
     if (rc < 0)
         goto out;
+    pthread_once(&sqlite_once, configure_sqlite);
     store = sj_xcalloc(1, sizeof *store);
     store->dir = sj_xstrdup(dir);
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
@@ -132,6 +151,12 @@ void sj_store_close(struct sj_store *store)
 {
     if (!store)
         return;
+    for (size_t i = 0; i < store->cached_count; i++) {
+        sqlite3_finalize(store->cached[i].stmt);
+        free(store->cached[i].sql);
+    }
+    free(store->cached);
+    free(store->slots);
     /* sqlite3_close_v2 defers the close until every statement is finalised, so a leaked
      * statement cannot make this fail; all of ours are finalised anyway. */
     sqlite3_close_v2(store->db);
@@ -165,6 +190,83 @@ int sj_store_prepare(struct sj_store *store, const char *sql, sqlite3_stmt **stm
         return sj_store_db_error(store, err, "preparing a statement");
     }
     return 0;
+}
+
+/* FNV-1a. */
+static uint64_t sql_hash(const char *sql)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 0x100000001b3u;
+    return h;
+}
+
+/* The slot holding sql, or the empty slot where it would go. */
+static uint32_t *cache_slot(struct sj_store *store, const char *sql, uint64_t hash)
+{
+    for (size_t i = hash & (CACHE_SLOTS - 1);; i = (i + 1) & (CACHE_SLOTS - 1)) {
+        uint32_t *slot = &store->slots[i];
+        if (*slot == 0)
+            return slot;
+        const struct sj_store_cached *c = &store->cached[*slot - 1];
+        if (c->hash == hash && strcmp(c->sql, sql) == 0)
+            return slot;
+    }
+}
+
+static int prepare_persistent(struct sj_store *store, const char *sql, uint32_t *slot,
+                              sqlite3_stmt **stmt, struct sj_err *err)
+{
+    if (sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) !=
+        SQLITE_OK) {
+        *stmt = NULL;
+        return sj_store_db_error(store, err, "preparing a statement");
+    }
+    if (!store->cached)
+        store->cached = sj_xmalloc(CACHE_MAX * sizeof *store->cached);
+    struct sj_store_cached *c = &store->cached[store->cached_count++];
+    c->sql = sj_xstrdup(sql);
+    c->hash = sql_hash(sql);
+    c->stmt = *stmt;
+    c->is_busy = true;
+    *slot = (uint32_t)store->cached_count;
+    return 0;
+}
+
+int sj_store_prepare_cached(struct sj_store *store, const char *sql, sqlite3_stmt **stmt,
+                            struct sj_err *err)
+{
+    if (!store->slots)
+        store->slots = sj_xcalloc(CACHE_SLOTS, sizeof *store->slots);
+    uint32_t *slot = cache_slot(store, sql, sql_hash(sql));
+    if (*slot != 0) {
+        struct sj_store_cached *c = &store->cached[*slot - 1];
+        if (c->is_busy) /* a nested use of the same text */
+            return sj_store_prepare(store, sql, stmt, err);
+        c->is_busy = true;
+        *stmt = c->stmt;
+        return 0;
+    }
+    if (store->cached_count == CACHE_MAX)
+        return sj_store_prepare(store, sql, stmt, err);
+    return prepare_persistent(store, sql, slot, stmt, err);
+}
+
+void sj_store_finish(struct sj_store *store, sqlite3_stmt *stmt)
+{
+    if (!stmt)
+        return;
+    /* By pointer, not by sqlite3_sql(): that text may differ from the key (a trailing tail). */
+    for (size_t i = store->cached_count; i-- > 0;) {
+        struct sj_store_cached *c = &store->cached[i];
+        if (c->stmt == stmt) {
+            sqlite3_reset(stmt);
+            sqlite3_clear_bindings(stmt);
+            c->is_busy = false;
+            return;
+        }
+    }
+    sqlite3_finalize(stmt);
 }
 
 char *sj_store_column_dup(sqlite3_stmt *stmt, int col)
