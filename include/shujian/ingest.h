@@ -68,6 +68,11 @@ const char *sj_reader_sheet_name(const struct sj_reader *reader, size_t index);
 /* Selects the sheet to read next and rewinds to its first row. SJ_ENOTFOUND when absent. */
 int sj_reader_select_sheet(struct sj_reader *reader, size_t index, struct sj_err *err);
 
+/* Bytes of the file the reader has consumed so far (read-ahead buffers count as consumed,
+ * so this runs up to a few hundred KiB ahead of the rows handed out); 0 when the format
+ * cannot tell (xlsx and xls: their rows come out of compressed or indexed streams). */
+uint64_t sj_reader_bytes_read(const struct sj_reader *reader);
+
 /* Reads the next non-empty row. Returns 1 with *row filled, 0 at the end of the sheet, or
  * a negative error with err saying where (file, sheet, row) and why. */
 int sj_reader_next(struct sj_reader *reader, struct sj_reader_row *row, struct sj_err *err);
@@ -101,7 +106,14 @@ struct sj_import_opts {
     const char *encoding;     /* forced text encoding or NULL */
     char delimiter;           /* forced delimiter of a text file; 0 detects */
     const char *mapping_path; /* mapping file (header -> kind / column overrides) or NULL */
-    bool show_progress;       /* a progress line on stderr for long imports */
+    /* Progress, or NULL: called on the caller's thread while rows are stored, at most about
+     * ten times a second, and once more when every sheet of the file is committed: only
+     * that last call has bytes_done = bytes_total (the file's size). bytes_done
+     * (sj_reader_bytes_read; 0 for workbooks until the end) and rows (rows read so far
+     * from this file, all sheets) never decrease. Not called at the end of a file that
+     * failed or that was imported before (same SHA-256). */
+    void (*progress)(void *ctx, uint64_t bytes_done, uint64_t bytes_total, uint64_t rows);
+    void *progress_ctx; /* borrowed, handed to progress */
 };
 
 /* The outcome of importing one sheet of one file. */

@@ -10,7 +10,10 @@
  * gives file_name, sheet, sha256), _src_row (row in the file), and for the column at
  * 1-based position P: cP (raw TEXT, NULL when empty) and, when it has a kind, cP_n (the
  * normalised value: INTEGER fen for amount, INTEGER for integer, TEXT otherwise; NULL when
- * empty or invalid). cP_n of kinds idcard, party-id, name, phone, case-no, credit-code,
+ * empty or invalid). For kinds with a TEXT cP_n, datasets created since the split layout
+ * keep the raw text in cP_r only where it differs from cP_n, and cP is a virtual generated
+ * column COALESCE(cP_r, cP_n) that reads as the raw text (docs/IMPORT.md); read cP, never
+ * cP_r. cP_n of kinds idcard, party-id, name, phone, case-no, credit-code,
  * org-code, bankcard and plate is indexed (index ds_<N>_cP_n), built not at import but
  * when a model first runs over dataset N (src/store/plan.c; datasets imported by earlier
  * builds may also have one on date columns). dataset_columns maps names to positions.

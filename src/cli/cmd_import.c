@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -191,13 +192,57 @@ static void print_error(const char *file, const struct sj_err *err, bool json)
     json_decref(o);
 }
 
+/* The progress line on a terminal's stderr: shown once an import has taken a second,
+ * then redrawn at most twice a second, and ended with a newline when the file is done. */
+struct progress_line {
+    const char *file;
+    double started, last;
+    bool is_shown;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void show_progress(void *ctx, uint64_t bytes_done, uint64_t bytes_total, uint64_t rows)
+{
+    struct progress_line *line = ctx;
+    double t = now_seconds();
+    bool is_end = bytes_done == bytes_total;
+    if (!is_end && (t - line->started < 1.0 || t - line->last < 0.5))
+        return;
+    if (is_end && !line->is_shown)
+        return;
+    double rate = t > line->started ? (double)rows / (t - line->started) : 0;
+    if (bytes_done > 0 && bytes_total > 0)
+        fprintf(stderr, "\r%s: %3.0f%%, %llu rows, %.0f rows/s%s", line->file,
+                100.0 * (double)bytes_done / (double)bytes_total, (unsigned long long)rows, rate,
+                is_end ? "\n" : "");
+    else
+        fprintf(stderr, "\r%s: %llu rows, %.0f rows/s%s", line->file, (unsigned long long)rows,
+                rate, is_end ? "\n" : "");
+    line->last = t;
+    line->is_shown = true;
+}
+
 static bool import_one(struct sj_store *store, const char *file, const struct import_args *a)
 {
     struct sj_import_summary *sums = NULL;
     size_t count = 0;
     struct sj_err err;
     sj_err_clear(&err);
-    int rc = sj_ingest_import_file(store, file, &a->opts, &sums, &count, &err);
+    struct sj_import_opts opts = a->opts;
+    struct progress_line line = {.file = file, .started = now_seconds()};
+    if (isatty(STDERR_FILENO)) {
+        opts.progress = show_progress;
+        opts.progress_ctx = &line;
+    }
+    int rc = sj_ingest_import_file(store, file, &opts, &sums, &count, &err);
+    if (line.is_shown && rc < 0)
+        fputc('\n', stderr); /* the error goes on a line of its own */
     for (size_t i = 0; i < count; i++) {
         if (a->json)
             print_json(&sums[i]);
@@ -221,7 +266,6 @@ static int run(int argc, char **argv)
     int status = parse_args(argc, argv, &a);
     if (status != 0)
         goto out;
-    a.opts.show_progress = isatty(STDERR_FILENO);
     struct sj_store *store = NULL;
     status = sj_cli_open_store(&sj_cmd_import, a.workspace, true, &store);
     if (status != SJ_EXIT_OK)

@@ -375,11 +375,20 @@ static int record_import(struct sj_http_platform *p, struct sj_http_job *job,
     return rc;
 }
 
+/* The import's progress into the job: rows read so far (at most ten times a second). */
+static void import_progress(void *ctx, uint64_t bytes_done, uint64_t bytes_total, uint64_t rows)
+{
+    (void)bytes_done;
+    (void)bytes_total;
+    sj_http_job_progress(ctx, NULL, (int64_t)rows);
+}
+
 static int run_import(struct sj_http_platform *p, struct sj_http_job *job, struct sj_store *store,
                       struct sj_err *err)
 {
     struct import_job *j = sj_http_job_arg(job);
-    struct sj_import_opts opts = {.dataset = j->dataset};
+    struct sj_import_opts opts = {
+        .dataset = j->dataset, .progress = import_progress, .progress_ctx = job};
     struct sj_import_summary *summaries = NULL;
     size_t count = 0;
     sj_http_job_progress(job, "checking", 0);

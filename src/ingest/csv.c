@@ -148,26 +148,47 @@ static size_t ascii_run(const unsigned char *p, size_t n)
     return i;
 }
 
+/* Length of the longest prefix of p[0..n) made of whole, valid UTF-8 characters. The
+ * three-byte sequences of CJK text are checked inline; the rest by sj_utf8_decode. */
+static size_t valid_run(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char b = p[i];
+        if (b < 0x80) {
+            i += ascii_run(p + i, n - i);
+            continue;
+        }
+        if ((b & 0xF0) == 0xE0 && n - i >= 3 && (p[i + 1] & 0xC0) == 0x80 &&
+            (p[i + 2] & 0xC0) == 0x80) {
+            uint32_t cp = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(p[i + 1] & 0x3F) << 6 |
+                          (uint32_t)(p[i + 2] & 0x3F);
+            if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))
+                break;
+            i += 3;
+            continue;
+        }
+        uint32_t cp;
+        int len = sj_utf8_decode((const char *)p + i, n - i, &cp);
+        if (len <= 0)
+            break;
+        i += (size_t)len;
+    }
+    return i;
+}
+
+/* Copies runs of valid UTF-8 from raw to dec in one go each; an undecodable byte becomes
+ * a BAD_MARK (with its file offset), a character cut by the end of raw waits for more. */
 static void decode_utf8(struct csv *c)
 {
     while (c->raw_pos < c->raw_len && c->dec_len + 4 <= DEC_SIZE) {
-        unsigned char b = c->raw[c->raw_pos];
-        if (b < 0x80) {
-            size_t room = DEC_SIZE - 4 - c->dec_len + 1, left = c->raw_len - c->raw_pos;
-            size_t n = ascii_run(c->raw + c->raw_pos, left < room ? left : room);
-            memcpy(c->dec + c->dec_len, c->raw + c->raw_pos, n);
+        const unsigned char *p = c->raw + c->raw_pos;
+        size_t left = c->raw_len - c->raw_pos, room = DEC_SIZE - c->dec_len;
+        size_t n = valid_run(p, left < room ? left : room);
+        if (n > 0) {
+            memcpy(c->dec + c->dec_len, p, n);
             c->dec_len += n;
             c->raw_pos += n;
-            continue;
-        }
-        const unsigned char *p = c->raw + c->raw_pos;
-        size_t left = c->raw_len - c->raw_pos;
-        uint32_t cp;
-        int n = sj_utf8_decode((const char *)p, left, &cp);
-        if (n > 0) {
-            memcpy(c->dec + c->dec_len, p, (size_t)n);
-            c->dec_len += (size_t)n;
-            c->raw_pos += (size_t)n;
             continue;
         }
         if (!c->eof && utf8_is_truncated(p, left))
@@ -730,6 +751,12 @@ static int csv_select_sheet(void *impl, size_t index, struct sj_err *err)
     return rewind_file(c, err);
 }
 
+static uint64_t csv_bytes_read(void *impl)
+{
+    const struct csv *c = impl;
+    return (uint64_t)c->raw_off + c->raw_pos;
+}
+
 const struct sj_reader_backend sj_reader_csv = {
     .name = "csv",
     .open = csv_open,
@@ -739,4 +766,5 @@ const struct sj_reader_backend sj_reader_csv = {
     .sheet_name = csv_sheet_name,
     .select_sheet = csv_select_sheet,
     .next = csv_next,
+    .bytes_read = csv_bytes_read,
 };

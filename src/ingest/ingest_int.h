@@ -20,11 +20,18 @@ struct sj_reader_backend {
     const char *(*sheet_name)(void *impl, size_t index);
     int (*select_sheet)(void *impl, size_t index, struct sj_err *err);
     int (*next)(void *impl, struct sj_reader_row *row, struct sj_err *err);
+    uint64_t (*bytes_read)(void *impl); /* may be NULL: sj_reader_bytes_read is then 0 */
 };
 
 extern const struct sj_reader_backend sj_reader_csv;
 extern const struct sj_reader_backend sj_reader_xlsx;
 extern const struct sj_reader_backend sj_reader_xls;
+
+/* ---- Hashing (hash.c) ---------------------------------------------------------------------- */
+
+/* The SHA-256 of the file at path as 64 lowercase hex digits in hex, and its size in *size.
+ * SJ_ENOTFOUND or SJ_EIO (err says the file and why). */
+int sj_ingest_hash_file(const char *path, char hex[65], int64_t *size, struct sj_err *err);
 
 /* ---- Mapping files (mapping.c) ----------------------------------------------------------- */
 

@@ -132,6 +132,11 @@ int sj_reader_select_sheet(struct sj_reader *reader, size_t index, struct sj_err
     return rc;
 }
 
+uint64_t sj_reader_bytes_read(const struct sj_reader *reader)
+{
+    return reader->backend->bytes_read ? reader->backend->bytes_read(reader->impl) : 0;
+}
+
 static bool row_is_empty(const struct sj_reader_row *row)
 {
     for (size_t i = 0; i < row->cell_count; i++) {

@@ -3,9 +3,11 @@
  * (rows after the first 60 are read and normalised on a second thread in batches of up to
  * 256 rows or 1 MiB of text): every row arrives once, in file order, with its own values
  * and source row; rejected rows and flagged cells on either side of a batch boundary are
- * counted and listed; big cells that close batches early survive intact; and a read error
- * late in the file imports nothing and leaves the store usable. ID numbers are synthetic
- * with computed check digits.
+ * counted and listed; big cells that close batches early survive intact; a read error
+ * late in the file imports nothing and leaves the store usable; raw values read back
+ * exactly whether or not they equal their normalised value (the store keeps a raw copy
+ * only when they differ); and the progress callback's calls are few, monotonic and end at
+ * the file's size. ID numbers are synthetic with computed check digits.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -64,11 +67,15 @@ static enum row_fate fate_of(int d)
     case 61:
     case 300:
     case 317:
+    case 1083:
+    case 1084:
     case 2999: /* around batch edges */
         return ROW_TOO_WIDE;
     case 62:
     case 318:
     case 1000:
+    case 2107:
+    case 2108:
         return ROW_FLAGGED;
     case 1500:
         return ROW_HEADER;
@@ -259,12 +266,168 @@ static void test_late_error_imports_nothing(void **state)
     sj_import_summaries_free(s, 1);
 }
 
+/* ---- Raw beside normalised ------------------------------------------------------------------ */
+
+/* Cells of kinds with a text value (name, ID number, phone, date) whose raw text equals,
+ * differs from, or fails their normalised value, or is blank: each reads back as it was. */
+static void test_raw_kept_beside_norm(void **state)
+{
+    static const char *const cells[][4] = {
+        /* raw name, raw phone, raw date, expected name norm */
+        {"张三", "13800138000", "2024-01-02", "张三"},
+        {"張三", "138 0013 8000", "2024年1月2日", "张三"},
+        {"李四", "  ", "2024-13-45", "李四"},
+        {"王五", "12", "", "王五"},
+    };
+    static const char *const phone_norm[] = {"13800138000", "13800138000", NULL, NULL};
+    static const char *const date_norm[] = {"2024-01-02", "2024-01-02", NULL, NULL};
+    struct tu_workspace *f = *state;
+    char path[600];
+    FILE *fp = create_file(f, "raw.csv", path, sizeof path);
+    fputs("姓名,手机号,交易日期,身份证号\n", fp);
+    int rows = 2000; /* most through the reading thread */
+    for (int d = 1; d <= rows; d++) {
+        char id[19];
+        idcard_for(d, id);
+        if (d % 40 == 3)
+            id[17] = id[17] == '0' ? '1' : '0'; /* a wrong check digit, now and then */
+        fprintf(fp, "%s,%s,%s,%s\n", cells[d % 4][0], cells[d % 4][1], cells[d % 4][2], id);
+    }
+    assert_int_equal(fclose(fp), 0);
+    struct sj_import_summary *s = tu_import_one(f->store, path, &utf8);
+    assert_int_equal(s->rows_imported, rows);
+    assert_int_equal(s->columns[1].kind, SJ_KIND_PHONE);
+    assert_int_equal(s->columns[2].kind, SJ_KIND_DATE);
+    assert_int_equal(s->columns[3].kind, SJ_KIND_IDCARD);
+    sj_import_summaries_free(s, 1);
+    struct sj_row_page page;
+    struct sj_err err;
+    assert_int_equal(sj_store_rows(f->store, "raw", 0, rows, &page, &err), 0);
+    assert_int_equal((int)page.row_count, rows);
+    for (int d = 1; d <= rows; d++) {
+        const struct sj_row_cell *c = page.rows[d - 1].cells;
+        int k = d % 4;
+        char id[19];
+        idcard_for(d, id);
+        if (d % 40 == 3)
+            id[17] = id[17] == '0' ? '1' : '0';
+        assert_string_equal(c[0].raw, cells[k][0]);
+        assert_string_equal(c[0].norm, cells[k][3]);
+        assert_string_equal(c[1].raw, cells[k][1]);
+        if (phone_norm[k])
+            assert_string_equal(c[1].norm, phone_norm[k]);
+        else
+            assert_null(c[1].norm);
+        if (cells[k][2][0])
+            assert_string_equal(c[2].raw, cells[k][2]);
+        else
+            assert_null(c[2].raw);
+        if (date_norm[k])
+            assert_string_equal(c[2].norm, date_norm[k]);
+        else
+            assert_null(c[2].norm);
+        assert_string_equal(c[3].raw, id);
+        if (d % 40 == 3)
+            assert_null(c[3].norm);
+        else
+            assert_string_equal(c[3].norm, id);
+    }
+    sj_row_page_release(&page);
+}
+
+/* ---- Progress ------------------------------------------------------------------------------- */
+
+#define PROGRESS_ROWS 30000
+#define PROGRESS_CALLS_MAX 4096
+
+struct progress_call {
+    uint64_t bytes_done, bytes_total, rows;
+    double at;
+};
+
+struct progress_log {
+    struct progress_call calls[PROGRESS_CALLS_MAX];
+    size_t count;
+};
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void record_progress(void *ctx, uint64_t bytes_done, uint64_t bytes_total, uint64_t rows)
+{
+    struct progress_log *log = ctx;
+    if (log->count < PROGRESS_CALLS_MAX)
+        log->calls[log->count++] =
+            (struct progress_call){bytes_done, bytes_total, rows, seconds_now()};
+}
+
+static void check_progress(const struct progress_log *log, uint64_t size, double seconds)
+{
+    assert_true(log->count >= 2); /* after the first stored batch, and at the end */
+    const struct progress_call *last = &log->calls[log->count - 1];
+    assert_int_equal(last->bytes_done, size);
+    assert_int_equal(last->bytes_total, size);
+    assert_int_equal(last->rows, PROGRESS_ROWS);
+    bool has_middle = false;
+    for (size_t i = 0; i + 1 < log->count; i++) {
+        const struct progress_call *c = &log->calls[i], *next = &log->calls[i + 1];
+        assert_int_equal(c->bytes_total, size);
+        assert_true(c->bytes_done < size); /* only the last call says "done" */
+        assert_true(next->bytes_done >= c->bytes_done);
+        assert_true(next->rows >= c->rows);
+        has_middle = has_middle || (c->rows > 0 && c->rows < PROGRESS_ROWS && c->bytes_done > 0);
+        if (i > 0 && i + 2 < log->count) /* at most ten a second between first and last */
+            assert_true(next->at - c->at >= 0.099);
+    }
+    assert_true(has_middle);
+    assert_true((double)(log->count - 2) <= seconds * 10.0 + 1.0);
+}
+
+static void test_progress_calls(void **state)
+{
+    struct tu_workspace *f = *state;
+    char path[600];
+    FILE *fp = create_file(f, "progress.csv", path, sizeof path);
+    fputs("姓名,身份证号,金额\n", fp);
+    for (int d = 1; d <= PROGRESS_ROWS; d++) {
+        char id[19];
+        idcard_for(d, id);
+        fprintf(fp, "%s,%s,%d.%02d\n", d % 3 ? "赵六" : "欧阳娜娜", id, d / 100, d % 100);
+    }
+    assert_int_equal(fclose(fp), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    struct progress_log *log = calloc(1, sizeof *log);
+    assert_non_null(log);
+    struct sj_import_opts opts = {
+        .encoding = "utf-8", .progress = record_progress, .progress_ctx = log};
+    double started = seconds_now();
+    struct sj_import_summary *s = tu_import_one(f->store, path, &opts);
+    double seconds = seconds_now() - started;
+    assert_int_equal(s->rows_read, PROGRESS_ROWS);
+    sj_import_summaries_free(s, 1);
+    check_progress(log, (uint64_t)st.st_size, seconds);
+    /* Imported before: no progress at all. */
+    log->count = 0;
+    s = tu_import_one(f->store, path, &opts);
+    assert_true(s->already_imported);
+    sj_import_summaries_free(s, 1);
+    assert_int_equal(log->count, 0);
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         TU_WORKSPACE_TEST(test_many_rows_in_order),
         TU_WORKSPACE_TEST(test_big_cells_split_batches),
         TU_WORKSPACE_TEST(test_late_error_imports_nothing),
+        TU_WORKSPACE_TEST(test_raw_kept_beside_norm),
+        TU_WORKSPACE_TEST(test_progress_calls),
     };
     return cmocka_run_group_tests_name("ingest_import_rows", tests, NULL, NULL);
 }
