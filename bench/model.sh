@@ -5,12 +5,19 @@
 # same rule written by hand as one SQL query (bench/model-sql/ID.sql) run by the sqlite3
 # shell on the same workspace, then prints a table with the ratio (model ÷ hand-written).
 # Both must find the leads of answers.json; the table says whether they did.
+# The first run of a model on a fresh import also builds the indexes of the key columns its
+# joins look up (src/store/plan.c); it is measured on its own ("1st s"). The ratio compares
+# the second run with the hand-written query, both on the same workspace: same indexes,
+# same page cache.
 #
 # Usage: bench/model.sh [BUILD_DIR] [SCALE...]   (default: build/release, scales 1 and 100;
 #        add 1000 for the 4.5-million-row world, which takes minutes to write and import)
 # Environment: BENCH_TIMEOUT (seconds per command, default 900), BENCH_KEEP=1 keeps the
 # temporary directories (their path is printed), BENCH_PLAN=1 prints EXPLAIN QUERY PLAN of
-# both queries of each model. Needs python3 and the sqlite3 shell; uses GNU time
+# both queries of each model, BENCH_FROM=DIR measures a world written and imported before
+# (DIR/data from demo-data, DIR/ws from import, no model run on it yet; one scale) instead of
+# writing one, on a copy of its workspace. BENCH_MODELS="a b" measures only those models.
+# BENCH_REPEAT=N runs each measured command N times and reports the median time. Needs python3 and the sqlite3 shell; uses GNU time
 # (/usr/bin/time, Debian package `time`) when present, else a python3 resource wrapper.
 # Targets (docs/PERFORMANCE.md, "model"): ratio <= 1.1, and < 10 s per model at scale 1000.
 set -eu
@@ -32,14 +39,15 @@ cat >"$helper" <<'EOF'
 import json, os, re, resource, sqlite3, subprocess, sys, time
 
 cmd = sys.argv[1]
-if cmd == "measure":            # OUT CMD...: runs CMD, writes "seconds maxrss_kb exit" to OUT
+if cmd == "measure":            # OUT CMD...: runs CMD, writes "seconds maxrss_kb exit cpu" to OUT
     t = time.monotonic()
     try:
         rc = subprocess.run(sys.argv[3:]).returncode
     except KeyboardInterrupt:
         rc = 130
-    kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    open(sys.argv[2], "w").write("%.3f %d %d\n" % (time.monotonic() - t, kb, rc))
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    open(sys.argv[2], "w").write("%.3f %d %d %.2f\n" % (time.monotonic() - t, ru.ru_maxrss, rc,
+                                                      ru.ru_utime + ru.ru_stime))
 elif cmd == "fill":             # DB SQL_IN SQL_OUT: placeholders from the catalog
     db = sqlite3.connect("file:%s?mode=ro" % sys.argv[2], uri=True)
     ids = {name: (i, table) for i, name, table in db.execute("SELECT id, name, table_name FROM datasets")}
@@ -62,6 +70,12 @@ elif cmd == "fill":             # DB SQL_IN SQL_OUT: placeholders from the catal
     text = open(sys.argv[3], encoding="utf-8").read()
     text = re.sub(r"\{([a-z0-9_]+)(?::([^}]+)|(#))?\}", sub, text)
     open(sys.argv[4], "w", encoding="utf-8").write(text)
+elif cmd == "median":           # OUT IN...: median seconds, largest memory, worst exit
+    runs = [open(f).read().split() for f in sys.argv[3:]]
+    secs = sorted(float(r[0]) for r in runs)
+    cpu = sorted(float(r[3]) for r in runs)
+    open(sys.argv[2], "w").write("%.3f %d %d %.2f\n" % (secs[len(secs) // 2], max(int(r[1]) for r in runs),
+                                                       max(int(r[2]) for r in runs), cpu[len(cpu) // 2]))
 elif cmd == "models":           # answers.json: model ids in order
     print("\n".join(json.load(open(sys.argv[2], encoding="utf-8"))))
 elif cmd == "check":            # answers.json MODEL run.json sql.tsv: "model/sql" verdicts
@@ -81,20 +95,39 @@ elif cmd == "check":            # answers.json MODEL run.json sql.tsv: "model/sq
     print("%d %s/%s" % (len(want), word(got), word(sql)))
 EOF
 
-# measure OUT CMD...: wall seconds and peak resident KB of CMD into OUT ("s kb rc"); GNU
-# time gives the memory, the clock around it the time (to the millisecond).
+# measure OUT CMD...: wall seconds, peak resident KB, exit status and CPU seconds (user +
+# system) of CMD into OUT ("s kb rc cpu"); GNU time gives memory and CPU, the clock around it
+# the wall time (to the millisecond). CPU time hardly moves with the machine's load.
 measure() {
     out=$1
     shift
     if [ -x /usr/bin/time ]; then
         rc=0
         t0=$(date +%s%N)
-        /usr/bin/time -f '%M' -o "$out.t" timeout "$timeout" "$@" || rc=$?
+        /usr/bin/time -f '%M %U %S' -o "$out.t" timeout "$timeout" "$@" || rc=$?
         t1=$(date +%s%N)
-        echo "$(( (t1 - t0) / 1000000000 )).$(printf '%03d' $(( (t1 - t0) / 1000000 % 1000 ))) $(tail -1 "$out.t") $rc" >"$out"
+        read -r m_kb m_user m_sys <<EOT
+$(tail -1 "$out.t")
+EOT
+        echo "$(( (t1 - t0) / 1000000000 )).$(printf '%03d' $(( (t1 - t0) / 1000000 % 1000 ))) $m_kb $rc $(python3 -c "print('%.2f' % ($m_user + $m_sys))")" >"$out"
     else
         python3 "$helper" measure "$out" timeout "$timeout" "$@" || true
     fi
+}
+
+# measure_n OUT CMD...: CMD run BENCH_REPEAT times (default 1, odd numbers make sense);
+# OUT gets the median time. The shared machine's load makes single runs noisy.
+measure_n() {
+    mn_out=$1
+    shift
+    mn_i=0
+    mn_files=
+    while [ "$mn_i" -lt "${BENCH_REPEAT:-1}" ]; do
+        mn_i=$((mn_i + 1))
+        measure "$mn_out.$mn_i" "$@"
+        mn_files="$mn_files $mn_out.$mn_i"
+    done
+    python3 "$helper" median "$mn_out" $mn_files
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(sqlite3 --version | cut -d' ' -f1) (sqlite3 shell)"
@@ -104,30 +137,45 @@ for scale in $scales; do
     dir=$(mktemp -d)
     ws="$dir/ws"
     start=$(date +%s)
-    "$bin" demo-data "$dir/data" --scale "$scale" --seed 1 | tail -1
-    set --
-    for f in "$dir"/data/*; do
-        case "$f" in *.csv | *.xlsx | *.xls) set -- "$@" "$f" ;; esac
-    done
-    measure "$dir/import.m" "$bin" import "$@" --workspace "$ws" >"$dir/import.out"
-    read -r s kb rc <"$dir/import.m"
-    echo "scale $scale: written in $(( $(date +%s) - start - ${s%.*} )) s, imported in $s s (peak $((kb / 1024)) MB, exit $rc); load $(cut -d' ' -f1 /proc/loadavg)"
-    printf '%-30s %9s %8s %9s %8s %7s  %s\n' model "model s" "MB" "sql s" "MB" ratio "leads model/sql"
-    for model in $(python3 "$helper" models "$dir/data/answers.json"); do
+    if [ -n "${BENCH_FROM:-}" ]; then
+        # a world written and imported before (BENCH_FROM/data, BENCH_FROM/ws, never run):
+        # copied, so that the models still build their indexes on a fresh workspace
+        mkdir -p "$ws"
+        cp "$BENCH_FROM/ws/workspace.db" "$ws/"
+        ln -s "$BENCH_FROM/data" "$dir/data"
+        echo "scale ?: copied from $BENCH_FROM in $(( $(date +%s) - start )) s; load $(cut -d' ' -f1 /proc/loadavg)"
+    else
+        "$bin" demo-data "$dir/data" --scale "$scale" --seed 1 | tail -1
+        set --
+        for f in "$dir"/data/*; do
+            case "$f" in *.csv | *.xlsx | *.xls) set -- "$@" "$f" ;; esac
+        done
+        measure "$dir/import.m" "$bin" import "$@" --workspace "$ws" >"$dir/import.out"
+        read -r s kb rc icpu <"$dir/import.m"
+        echo "scale $scale: written in $(( $(date +%s) - start - ${s%.*} )) s, imported in $s s (peak $((kb / 1024)) MB, exit $rc); load $(cut -d' ' -f1 /proc/loadavg)"
+    fi
+    printf '%-30s %7s %8s %6s %4s %8s %6s %4s %6s %6s  %s\n' model "1st s" "model s" cpu MB \
+        "sql s" cpu MB ratio "cpu r" "leads model/sql"
+    for model in ${BENCH_MODELS:-$(python3 "$helper" models "$dir/data/answers.json")}; do
         python3 "$helper" fill "$ws/workspace.db" "$here/model-sql/$model.sql" "$dir/$model.sql"
-        measure "$dir/$model.model" "$bin" model run "$model" --json --reveal --workspace "$ws" \
+        measure "$dir/$model.first" "$bin" model run "$model" --json --reveal --workspace "$ws" \
+            >/dev/null 2>&1
+        measure_n "$dir/$model.model" "$bin" model run "$model" --json --reveal --workspace "$ws" \
             >"$dir/$model.json" 2>"$dir/$model.err"
-        measure "$dir/$model.sqlm" sqlite3 -readonly -batch -tabs "$ws/workspace.db" \
+        measure_n "$dir/$model.sqlm" sqlite3 -readonly -batch -tabs "$ws/workspace.db" \
             ".read $dir/$model.sql" >"$dir/$model.tsv" 2>"$dir/$model.sqlerr"
-        read -r ms mkb mrc <"$dir/$model.model"
-        read -r ss skb src <"$dir/$model.sqlm"
+        read -r fs fkb frc fcpu <"$dir/$model.first"
+        read -r ms mkb mrc mcpu <"$dir/$model.model"
+        read -r ss skb src scpu <"$dir/$model.sqlm"
         verdict=$(python3 "$helper" check "$dir/data/answers.json" "$model" "$dir/$model.json" \
             "$dir/$model.tsv")
         [ "$mrc" = 0 ] || verdict="$verdict model-exit-$mrc"
         [ "$src" = 0 ] || verdict="$verdict sql-exit-$src"
         ratio=$(python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.2f' % (a / b) if b > 0 else '-')" "$ms" "$ss")
-        printf '%-30s %9s %8d %9s %8d %7s  %s\n' "$model" "$ms" $((mkb / 1024)) "$ss" \
-            $((skb / 1024)) "$ratio" "$verdict"
+        cratio=$(python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.2f' % (a / b) if b > 0 else '-')" "$mcpu" "$scpu")
+        [ "$frc" = 0 ] || verdict="$verdict first-exit-$frc"
+        printf '%-30s %7s %8s %6s %4d %8s %6s %4d %6s %6s  %s\n' "$model" "$fs" "$ms" "$mcpu" \
+            $((mkb / 1024)) "$ss" "$scpu" $((skb / 1024)) "$ratio" "$cratio" "$verdict"
         if [ "${BENCH_PLAN:-0}" = 1 ]; then
             echo "-- plan of the hand-written query"
             sqlite3 -readonly "$ws/workspace.db" "EXPLAIN QUERY PLAN $(cat "$dir/$model.sql")" | sed 's/^/   /'

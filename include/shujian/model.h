@@ -63,7 +63,7 @@ enum sj_param_type {
     SJ_PARAM_DAYS,   /* bound as integer days */
     SJ_PARAM_DATE,   /* bound as YYYY-MM-DD */
     SJ_PARAM_TEXT,
-    SJ_PARAM_LIST,   /* of text; bound as a JSON array and expanded with json_each */
+    SJ_PARAM_LIST, /* of text; bound as a JSON array and expanded with json_each */
     SJ_PARAM_BOOLEAN,
 };
 
@@ -111,8 +111,11 @@ struct sj_model_step {
     struct sj_model_pos where_pos;
     char **by; /* count/sum: grouping columns */
     size_t by_count;
-    char *of;     /* sum: the column summed */
-    char *having; /* count/sum: condition on count / sum */
+    char *of;       /* sum: the column summed */
+    char *distinct; /* count: count the distinct non-empty values of this column, not rows */
+    bool is_exists; /* match written as `exists`: from's rows that have a match in other,
+                       each once, with from's columns and evidence only (a semi-join) */
+    char *having;   /* count/sum: condition on count / sum */
     struct sj_model_pos having_pos;
     char *after;  /* within: date column of from */
     char *then;   /* within: date column of other */
@@ -142,9 +145,9 @@ struct sj_model {
     char *author;
     char *office;
     char *summary;
-    char *path;          /* file it was read from */
-    char sha256[65];     /* of the file's bytes, lowercase hex */
-    bool is_builtin;     /* from the toolbox shipped with the binary */
+    char *path;      /* file it was read from */
+    char sha256[65]; /* of the file's bytes, lowercase hex */
+    bool is_builtin; /* from the toolbox shipped with the binary */
     struct sj_model_input *inputs;
     size_t input_count;
     struct sj_model_param *params;
@@ -244,16 +247,16 @@ struct sj_model_run_opts {
 struct sj_model_value {
     char *name; /* SQL parameter name without the colon */
     enum sj_param_type type;
-    char *text;     /* TEXT, DATE, LIST (JSON array) */
+    char *text;      /* TEXT, DATE, LIST (JSON array) */
     int64_t integer; /* INTEGER, AMOUNT, DAYS, BOOLEAN */
-    char *number;   /* NUMBER as decimal text */
-    char *param;    /* the model parameter ("child-id.name" inside a used model), or NULL */
+    char *number;    /* NUMBER as decimal text */
+    char *param;     /* the model parameter ("child-id.name" inside a used model), or NULL */
 };
 
 /* How one logical column of an input was found in one dataset (for `model explain`). */
 struct sj_model_resolved {
-    char *input;       /* input name ("child-id.input" inside a used model) */
-    char *column;      /* logical column */
+    char *input;  /* input name ("child-id.input" inside a used model) */
+    char *column; /* logical column */
     char *dataset;
     int position;      /* 1-based column of the dataset */
     char *header;      /* that column's header */
@@ -262,18 +265,30 @@ struct sj_model_resolved {
     bool is_raw;       /* compared as trimmed raw text: the column has no normalised value */
 };
 
+/* A key column the compiled query looks rows up by: ds_<dataset>.c<position>_n. */
+struct sj_model_index {
+    int64_t dataset;
+    int position;
+};
+
 /* The compiled form of a model for one workspace and one set of choices. */
 struct sj_model_plan {
-    char *sql;               /* one SELECT; columns: subject, evidence, title fields, _ev */
+    char *sql; /* one SELECT; columns: subject, evidence, title fields, _ev */
     struct sj_model_value *values;
     size_t value_count;
-    char **columns;          /* output column names in order */
+    char **columns;             /* output column names in order */
     enum sj_kind *column_kinds; /* their kinds (SJ_KIND_AUTO when unknown; _ev is text) */
     size_t column_count;
-    char **datasets;         /* datasets read, for the run record */
+    char **datasets; /* datasets read, for the run record */
     size_t dataset_count;
     struct sj_model_resolved *resolved; /* every input column in every dataset read */
     size_t resolved_count;
+    struct sj_model_index *indexes; /* the key columns its joins look up (owned); the store
+                                       builds their indexes before the first run */
+    size_t index_count;
+    bool lists_indexes; /* indexes is the whole list (set by sj_model_compile unless the
+                           model has a raw sql step); false: the store indexes every key
+                           column of every table the SQL names */
 };
 
 /* Resolves inputs to datasets and columns in store and compiles model into plan (owned by

@@ -325,6 +325,8 @@ static void group_columns(struct checker *c, const struct sj_model_step *st,
                                   sj_kind_name(kind));
         }
     }
+    if (st->distinct)
+        column(c, from, st->from, st->distinct, sn->distinct, 0);
     colset_add(out, st->op == SJ_OP_SUM ? "sum" : "count", kind);
 }
 
@@ -382,7 +384,8 @@ static void check_step(struct checker *c, size_t index)
             check_date_column(c, other, st->other, st->then, sn->then, "then");
             check_days(c, st, sn->days);
         }
-        if (st->op == SJ_OP_MATCH && from && other && !from->is_open && !other->is_open) {
+        if (st->op == SJ_OP_MATCH && !st->is_exists && from && other && !from->is_open &&
+            !other->is_open) {
             match_columns(c, st, from, other, out);
             return;
         }
@@ -405,7 +408,7 @@ static void check_step(struct checker *c, size_t index)
     case SJ_OP_SQL:
         return;
     }
-    if (from && st->op != SJ_OP_MATCH)
+    if (from && (st->op != SJ_OP_MATCH || st->is_exists))
         *out = *from;
 }
 

@@ -22,7 +22,7 @@
 /* Nodes of one step's values, parallel to struct sj_model_step. */
 struct sj_model_step_nodes {
     int body; /* the operation's mapping */
-    int from, other, where, of, having, after, then, days, model, query;
+    int from, other, where, of, distinct, having, after, then, days, model, query;
     int *keys;   /* one per step->keys */
     int *by;     /* one per step->by */
     int *unions; /* one per step->union_of */

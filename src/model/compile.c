@@ -212,6 +212,43 @@ const char *sj_cc_choice(const struct sj_model_choice *choices, size_t count, co
     return value;
 }
 
+/* ---- Indexes --------------------------------------------------------------------------------- */
+
+void sj_cc_origin_add(struct sj_cc *cc, const char *cte, const char *source, int64_t dataset,
+                      const char **names, int *positions, size_t count)
+{
+    cc->origins = sj_xrealloc(cc->origins, (cc->origin_count + 1) * sizeof *cc->origins);
+    cc->origins[cc->origin_count++] =
+        (struct sj_cc_origin){cte, source, dataset, names, positions, count};
+}
+
+static const struct sj_cc_origin *origin_of(const struct sj_cc *cc, const char *cte)
+{
+    for (size_t i = 0; cte && i < cc->origin_count; i++) {
+        if (strcmp(cc->origins[i].cte, cte) == 0)
+            return &cc->origins[i];
+    }
+    return NULL;
+}
+
+void sj_cc_want_index(struct sj_cc *cc, const char *part, const char *name)
+{
+    const struct sj_cc_origin *o = origin_of(cc, part);
+    for (size_t hops = 0; o && o->source && hops < 256; hops++)
+        o = origin_of(cc, o->source); /* a chain of folded steps ends at a dataset */
+    for (size_t i = 0; o && !o->source && i < o->count; i++) {
+        if (strcmp(o->names[i], name) != 0 || o->positions[i] <= 0)
+            continue;
+        for (size_t j = 0; j < cc->index_count; j++) {
+            if (cc->indexes[j].dataset == o->dataset && cc->indexes[j].position == o->positions[i])
+                return;
+        }
+        cc->indexes = sj_xrealloc(cc->indexes, (cc->index_count + 1) * sizeof *cc->indexes);
+        cc->indexes[cc->index_count++] = (struct sj_model_index){o->dataset, o->positions[i]};
+        return;
+    }
+}
+
 /* ---- Parameters ------------------------------------------------------------------------------ */
 
 static int bad_value(struct sj_cc *cc, const char *param, const char *text, const char *what,
@@ -561,6 +598,7 @@ void sj_model_plan_release(struct sj_model_plan *plan)
         free(plan->datasets[i]);
     free(plan->datasets);
     resolved_free(plan->resolved, plan->resolved_count);
+    free(plan->indexes);
     memset(plan, 0, sizeof *plan);
 }
 
@@ -575,6 +613,12 @@ static void cc_release(struct sj_cc *cc)
         free(cc->datasets[i]);
     free(cc->datasets);
     resolved_free(cc->resolved, cc->resolved_count);
+    for (size_t i = 0; i < cc->origin_count; i++) {
+        free(cc->origins[i].names);
+        free(cc->origins[i].positions);
+    }
+    free(cc->origins);
+    free(cc->indexes);
 }
 
 /* Moves the results of a successful compilation into plan. */
@@ -606,6 +650,11 @@ static int fill_plan(struct sj_cc *cc, struct sj_cc_ns *ns, struct sj_model_plan
     plan->dataset_count = cc->dataset_count;
     plan->resolved = cc->resolved;
     plan->resolved_count = cc->resolved_count;
+    plan->indexes = cc->indexes;
+    plan->index_count = cc->index_count;
+    plan->lists_indexes = !cc->wants_all_indexes;
+    cc->indexes = NULL;
+    cc->index_count = 0;
     cc->values = NULL;
     cc->value_count = 0;
     cc->datasets = NULL;

@@ -223,6 +223,8 @@ static int emit_part(struct sj_cc_ns *ns, const struct sj_model_input *in, const
     struct sj_catalog_dataset ds;
     struct sj_buf body;
     sj_buf_init(&body, SJ_CC_SQL_MAX);
+    const char **names = sj_xcalloc(in->column_count + 1, sizeof *names);
+    int *positions = sj_xcalloc(in->column_count + 1, sizeof *positions);
     int rc = open_dataset(ns, in, dataset, &ds);
     if (rc < 0)
         goto out;
@@ -238,6 +240,10 @@ static int emit_part(struct sj_cc_ns *ns, const struct sj_model_input *in, const
         if (rc < 0)
             goto out;
         is_raw[c] = is_raw[c] || raw;
+        names[c] = col->name;
+        /* only c<P>_n as it is can use an index (not trim(), not CAST) */
+        positions[c] =
+            !raw && col->kind != SJ_KIND_TEXT && col->kind != SJ_KIND_NUMBER ? dc->position : 0;
         sj_buf_append_cstr(&body, " AS ");
         sj_cc_quote(&body, col->name);
         sj_buf_append_cstr(&body, ", ");
@@ -247,7 +253,12 @@ static int emit_part(struct sj_cc_ns *ns, const struct sj_model_input *in, const
                    (long long)ds.id);
     note_dataset(ns->cc, ds.name);
     rc = sj_cc_add_cte(ns->cc, cte, SJ_CTE_INLINE, sj_buf_cstr(&body));
+    sj_cc_origin_add(ns->cc, cte, NULL, ds.id, names, positions, in->column_count);
+    names = NULL;
+    positions = NULL;
 out:
+    free(names);
+    free(positions);
     sj_buf_release(&body);
     sj_catalog_dataset_release(&ds);
     return rc;

@@ -43,9 +43,22 @@ struct sj_cc_rel {
                             owned, names owned by the sj_cc name list) */
     const char **copies; /* materialised copies of the parts for lookups, made when needed */
     bool is_shared;      /* a step several later steps use: SQLite materialises it once */
+    bool is_pinned;      /* a lookup step a match joins: MATERIALIZED, computed once */
     size_t part_count;
     struct sj_cc_col *cols; /* owned */
     size_t col_count;
+};
+
+/* Where the rows of a CTE come from, for the indexes its lookups want: a dataset's table
+ * (positions[i] of column names[i], 0 when the column is no c<P>_n) or, for a step folded
+ * into its user, the CTE it selects the same columns from. */
+struct sj_cc_origin {
+    const char *cte;    /* owned by the sj_cc name list */
+    const char *source; /* a row-wise step's from part, or NULL for a dataset */
+    int64_t dataset;
+    const char **names; /* owned array; names borrowed from the model */
+    int *positions;     /* owned */
+    size_t count;
 };
 
 /* The state of one sj_model_compile. */
@@ -65,7 +78,12 @@ struct sj_cc {
     size_t resolved_count;
     const char *stack[SJ_CC_DEPTH_MAX]; /* ids of the models being compiled, outermost first */
     size_t depth;
-    unsigned child_count; /* used models inlined so far (for their name prefixes) */
+    unsigned child_count;         /* used models inlined so far (for their name prefixes) */
+    struct sj_cc_origin *origins; /* owned */
+    size_t origin_count;
+    struct sj_model_index *indexes; /* wanted so far (owned) */
+    size_t index_count;
+    bool wants_all_indexes;
 };
 
 /* One model being compiled: the top model, or a used model inlined into the same query. */
@@ -127,6 +145,15 @@ int sj_cc_bind_plain_params(struct sj_cc_ns *ns);
  * recursively, for models used by use-model steps. */
 int sj_cc_compile_model(struct sj_cc *cc, const struct sj_model *model, struct sj_cc_ns *ns);
 void sj_cc_ns_release(struct sj_cc_ns *ns);
+
+/* Notes that cte is a dataset's rows (dataset >= 0; positions as struct sj_cc_origin says,
+ * the arrays taken) or a step folded into its user that selects the same columns from
+ * source. */
+void sj_cc_origin_add(struct sj_cc *cc, const char *cte, const char *source, int64_t dataset,
+                      const char **names, int *positions, size_t count);
+/* Asks for the index of column name of part, when part reads it straight from a dataset's
+ * c<P>_n (through steps folded into it); otherwise nothing. */
+void sj_cc_want_index(struct sj_cc *cc, const char *part, const char *name);
 
 /* ---- Inputs (compile_inputs.c) -------------------------------------------------------------- */
 

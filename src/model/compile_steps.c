@@ -1,17 +1,19 @@
 /*
- * compile_steps.c - one CTE per step (docs/MODELS.md, "Operations"): filter, match, absent,
- * count, sum, within and union, and the lead's SELECT. use-model and sql steps are in
+ * compile_steps.c - one CTE per step (docs/MODELS.md, "Operations"): filter, match, exists,
+ * absent, count, sum, within and union, and the lead's SELECT. use-model and sql steps are in
  * compile_use.c.
  *
- * Row-wise steps (filter, absent, within, and match up to SJ_CC_PARTS_MAX pairs) keep the
- * parts of a stacked relation separate, and lookups into a stacked relation test each part
- * on its own (NOT EXISTS per part), so SQLite searches each table's index instead of
- * materialising a union. Evidence: filter/absent/within keep from's _ev, match joins both
- * sides', count/sum aggregate theirs, a within that requires the follow-up adds its _ev.
- * Rows whose grouping key is empty are not grouped together. A step used once is folded
- * into its user; one used by several steps is computed once (SQLite materialises it); a
- * lookup on keys no index can serve (trimmed text) goes to a materialised copy, which SQLite
- * indexes automatically, instead of scanning the table for every row.
+ * Row-wise steps (filter, absent, exists, within, and match up to SJ_CC_PARTS_MAX pairs) keep
+ * the parts of a stacked relation separate, and lookups into a stacked relation test each
+ * part on its own (an IN list or a NOT EXISTS per part), so SQLite uses each table's index
+ * instead of materialising a union. Evidence: filter/absent/exists/within keep from's _ev,
+ * match joins both sides', count/sum aggregate theirs (unless only looked into), a within
+ * that requires the follow-up adds its _ev. Rows whose grouping key is empty are not grouped
+ * together. A step used once is folded into its user; one used by several steps is computed
+ * once (SQLite materialises it), and so is a lookup step that a match joins; a lookup on
+ * keys no index can serve (trimmed text) goes to a materialised copy, which SQLite indexes
+ * automatically. The key columns a join or within looks up in a dataset's table are noted
+ * in the plan (sj_cc_want_index), so that the store indexes exactly those.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,10 +67,46 @@ static size_t uses_of(const struct sj_model *m, const char *name)
     return n;
 }
 
+/* True when name's evidence is never read: every step that uses it only looks into it
+ * (absent, exists, a within with missing: true) and the lead does not use it. A model with
+ * a sql step may read anything, so there it is always read. */
+static bool is_lookup_only(const struct sj_model *m, const char *name)
+{
+    size_t lookups = 0;
+    for (size_t i = 0; i < m->step_count; i++) {
+        const struct sj_model_step *s = &m->steps[i];
+        bool is_lookup = s->op == SJ_OP_ABSENT || (s->op == SJ_OP_MATCH && s->is_exists) ||
+                         (s->op == SJ_OP_WITHIN && s->missing);
+        if (s->op == SJ_OP_SQL)
+            return false;
+        if (s->other && strcmp(s->other, name) == 0 && !is_lookup)
+            return false;
+        lookups += s->other && strcmp(s->other, name) == 0;
+    }
+    return lookups > 0 && lookups == uses_of(m, name);
+}
+
+/* True when a later match joins name with something: a lookup step (absent, exists,
+ * within) it reads is then computed once, before the join (MATERIALIZED). Folded into the
+ * join, SQLite may run the lookup once per joined row, after joining a large table. */
+static bool is_joined(const struct sj_model *m, const char *name)
+{
+    for (size_t i = 0; i < m->step_count; i++) {
+        const struct sj_model_step *s = &m->steps[i];
+        if (s->op == SJ_OP_MATCH && !s->is_exists &&
+            ((s->from && strcmp(s->from, name) == 0) || (s->other && strcmp(s->other, name) == 0)))
+            return true;
+    }
+    return false;
+}
+
 /* A row-wise step used once is folded into its user (NOT MATERIALIZED), keeping the tables'
- * indexes; one used by several steps is left to SQLite, which computes it once. */
+ * indexes; one used by several steps is left to SQLite, which computes it once; a lookup
+ * step that is joined is computed once (is_joined). */
 static enum sj_cc_cte_mode step_mode(const struct sj_cc_rel *rel)
 {
+    if (rel->is_pinned)
+        return SJ_CTE_MATERIALIZED;
     return rel->is_shared ? SJ_CTE_DEFAULT : SJ_CTE_INLINE;
 }
 
@@ -78,6 +116,9 @@ static struct sj_cc_rel *step_rel(struct sj_cc_ns *ns, const struct sj_model_ste
     snprintf(base, base_size, "%ss_%s", ns->prefix, step->id);
     struct sj_cc_rel *rel = sj_cc_rel_add(ns, step->id);
     rel->is_shared = uses_of(ns->model, step->id) > 1;
+    rel->is_pinned = (step->op == SJ_OP_ABSENT || step->op == SJ_OP_WITHIN ||
+                      (step->op == SJ_OP_MATCH && step->is_exists)) &&
+                     is_joined(ns->model, step->id);
     rel->parts = sj_xcalloc(parts + 1, sizeof *rel->parts);
     for (size_t i = 0; i < parts; i++)
         rel->parts[i] = sj_cc_part_name(ns->cc, base, i, parts);
@@ -103,7 +144,7 @@ static int lookup_into(struct sj_cc_ns *ns, const struct sj_model_step *step,
                        struct sj_cc_rel *other, const char *const **parts, size_t *count)
 {
     *count = lookup_parts(other, parts);
-    if (other->is_shared)
+    if (other->is_shared || other->is_pinned)
         return 0; /* materialised by SQLite, which indexes it for the lookup */
     for (size_t k = 0; k < step->key_count; k++) {
         long c = sj_cc_col_find(other, step->keys[k].right);
@@ -183,6 +224,115 @@ static const char *rel_column(const struct sj_expr_scope *scope, const char *nam
     return sj_buf_cstr(scratch);
 }
 
+/* ---- Columns a materialised step keeps --------------------------------------------------------
+ */
+
+/* Conservative: the name appears in the text (an expression, a title). */
+static bool mentions(const char *text, const char *name)
+{
+    return text && strstr(text, name) != NULL;
+}
+
+static bool in_list(char *const *list, size_t count, const char *name)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (list[i] && strcmp(list[i], name) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool is_key(const struct sj_model_step *s, const char *name, bool is_left)
+{
+    for (size_t k = 0; k < s->key_count; k++) {
+        const char *key = is_left ? s->keys[k].left : s->keys[k].right;
+        if (key && strcmp(key, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool is_needed(const struct sj_model *m, size_t i, const char *name, int *budget);
+
+/* Whether step s (which reads step i as from, other or a part of its union) may read
+ * column name of it. */
+static bool reads(const struct sj_model *m, size_t j, const char *id, const char *name, int *budget)
+{
+    const struct sj_model_step *s = &m->steps[j];
+    bool is_from = s->from && strcmp(s->from, id) == 0;
+    bool is_other = s->other && strcmp(s->other, id) == 0;
+    char renamed[600];
+    switch (s->op) {
+    case SJ_OP_FILTER:
+        return is_from && (mentions(s->where, name) || is_needed(m, j, name, budget));
+    case SJ_OP_ABSENT:
+    case SJ_OP_WITHIN:
+        if (is_other)
+            return is_key(s, name, false) || (s->then && strcmp(s->then, name) == 0);
+        return is_from && (is_key(s, name, true) || (s->after && strcmp(s->after, name) == 0) ||
+                           is_needed(m, j, name, budget));
+    case SJ_OP_MATCH:
+        if (is_from && (is_key(s, name, true) || is_needed(m, j, name, budget)))
+            return true;
+        if (!is_other)
+            return false;
+        snprintf(renamed, sizeof renamed, "%s.%s", id, name);
+        return is_key(s, name, false) || (!s->is_exists && (is_needed(m, j, name, budget) ||
+                                                            is_needed(m, j, renamed, budget)));
+    case SJ_OP_COUNT:
+    case SJ_OP_SUM:
+        return is_from &&
+               (in_list(s->by, s->by_count, name) || (s->of && strcmp(s->of, name) == 0) ||
+                (s->distinct && strcmp(s->distinct, name) == 0));
+    case SJ_OP_UNION: /* its steps must keep the same columns */
+        return in_list(s->union_of, s->union_count, id);
+    case SJ_OP_USE_MODEL:
+        return false;
+    case SJ_OP_SQL:
+        return true;
+    }
+    return true;
+}
+
+/* Whether column name of step i may be read by a later step or by the lead. Over-estimates
+ * (a name mentioned in a condition or title counts) and gives up (true) when the walk grows
+ * long; never drops a column something reads. */
+static bool is_needed(const struct sj_model *m, size_t i, const char *name, int *budget)
+{
+    const struct sj_model_step *st = &m->steps[i];
+    const struct sj_model_lead *lead = &m->lead;
+    if (--*budget <= 0 || i + 1 >= m->step_count || !st->id)
+        return true; /* the last step's rows may be another model's (use-model as: rows) */
+    if (lead->from && strcmp(lead->from, st->id) == 0 &&
+        ((lead->subject && strcmp(lead->subject, name) == 0) ||
+         in_list(lead->evidence, lead->evidence_count, name) || mentions(lead->title, name)))
+        return true;
+    for (size_t j = i + 1; j < m->step_count; j++) {
+        if (m->steps[j].op == SJ_OP_SQL || reads(m, j, st->id, name, budget))
+            return true;
+    }
+    return false;
+}
+
+/* Copies from's columns to the relation of step: all of them when its CTE is folded into
+ * its user (SQLite drops what is not read), only those read later when SQLite materialises
+ * it, so a copy of a large table does not carry columns nobody reads. */
+static void copy_needed_cols(struct sj_cc_ns *ns, const struct sj_model_step *step,
+                             struct sj_cc_rel *to, const struct sj_cc_rel *from)
+{
+    const struct sj_model *m = ns->model;
+    size_t index = (size_t)(step - m->steps);
+    int budget = 4096;
+    for (size_t i = 0; i < from->col_count; i++) {
+        if (step_mode(to) != SJ_CTE_INLINE && index < m->step_count &&
+            !is_needed(m, index, from->cols[i].name, &budget))
+            continue;
+        struct sj_cc_col *col = sj_cc_rel_add_col(to, from->cols[i].name, from->cols[i].kind);
+        col->is_not_null = from->cols[i].is_not_null;
+        col->is_lookup_ok = from->cols[i].is_lookup_ok;
+    }
+}
+
 /* ---- filter --------------------------------------------------------------------------------- */
 
 static int step_filter(struct sj_cc_ns *ns, const struct sj_model_step *step)
@@ -197,7 +347,7 @@ static int step_filter(struct sj_cc_ns *ns, const struct sj_model_step *step)
     struct sj_expr_scope scope = {ns, rel_column, from};
     int rc = translate(ns, step, "where", step->where, step->where_pos, &scope, &cond);
     struct sj_cc_rel *rel = step_rel(ns, step, from->part_count, base, sizeof base);
-    copy_cols(rel, from);
+    copy_needed_cols(ns, step, rel, from);
     for (size_t i = 0; rc == 0 && i < rel->part_count; i++) {
         sj_buf_reset(&body);
         sj_buf_append_cstr(&body, "SELECT ");
@@ -206,6 +356,8 @@ static int step_filter(struct sj_cc_ns *ns, const struct sj_model_step *step)
         sj_cc_quote(&body, from->parts[i]);
         sj_buf_appendf(&body, " WHERE %s", sj_buf_cstr(&cond));
         rc = sj_cc_add_cte(ns->cc, rel->parts[i], step_mode(rel), sj_buf_cstr(&body));
+        if (step_mode(rel) == SJ_CTE_INLINE) /* folded into its user: lookups reach from's table */
+            sj_cc_origin_add(ns->cc, rel->parts[i], from->parts[i], -1, NULL, NULL, 0);
     }
     if (rc == 0)
         rc = sj_cc_emit_union(ns->cc, rel, base);
@@ -279,6 +431,9 @@ static int step_match(struct sj_cc_ns *ns, const struct sj_model_step *step)
         long r = sj_cc_col_find(other, step->keys[k].right);
         rel->cols[from->col_count + (size_t)r].is_not_null = true;
     }
+    for (size_t i = 0; rc == 0 && i < on * step->key_count; i++)
+        sj_cc_want_index(ns->cc, oparts[i / step->key_count],
+                         step->keys[i % step->key_count].right);
     for (size_t i = 0; rc == 0 && i < fn * on; i++) {
         sj_buf_reset(&body);
         sj_buf_appendf(&body, "SELECT %sa._ev || ',' || b._ev AS _ev FROM ", sj_buf_cstr(&list));
@@ -306,7 +461,7 @@ static int emit_rowwise(struct sj_cc_ns *ns, const struct sj_model_step *step,
     struct sj_buf body;
     sj_buf_init(&body, SJ_CC_SQL_MAX);
     struct sj_cc_rel *rel = step_rel(ns, step, from->part_count, base, sizeof base);
-    copy_cols(rel, from);
+    copy_needed_cols(ns, step, rel, from);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < rel->part_count; i++) {
         sj_buf_reset(&body);
@@ -320,6 +475,8 @@ static int emit_rowwise(struct sj_cc_ns *ns, const struct sj_model_step *step,
         sj_cc_quote(&body, from->parts[i]);
         sj_buf_appendf(&body, " a WHERE %s", cond);
         rc = sj_cc_add_cte(ns->cc, rel->parts[i], step_mode(rel), sj_buf_cstr(&body));
+        if (step_mode(rel) == SJ_CTE_INLINE)
+            sj_cc_origin_add(ns->cc, rel->parts[i], from->parts[i], -1, NULL, NULL, 0);
     }
     if (rc == 0)
         rc = sj_cc_emit_union(ns->cc, rel, base);
@@ -346,24 +503,64 @@ static void each_part(struct sj_buf *out, const struct lookup *in, const char *b
     }
 }
 
+/* "a.k" or "(a.k1, a.k2)", and "b.r" or "b.r1, b.r2": the keys of an IN lookup. */
+static int in_keys(struct sj_cc_ns *ns, const struct sj_model_step *step,
+                   const struct sj_cc_rel *from, const struct sj_cc_rel *other, struct sj_buf *lhs,
+                   struct sj_buf *rhs)
+{
+    if (step->key_count == 0)
+        return sj_cc_fail(ns->cc, SJ_EINVAL, "步骤“%s”缺少 on 条件", step->id);
+    sj_buf_append_cstr(lhs, step->key_count > 1 ? "(" : "");
+    for (size_t i = 0; i < step->key_count; i++) {
+        if (need_col(ns, step, from, step->keys[i].left) < 0 ||
+            need_col(ns, step, other, step->keys[i].right) < 0)
+            return SJ_EINVAL;
+        sj_buf_append_cstr(lhs, i ? ", a." : "a.");
+        sj_cc_quote(lhs, step->keys[i].left);
+        sj_buf_append_cstr(rhs, i ? ", b." : "b.");
+        sj_cc_quote(rhs, step->keys[i].right);
+    }
+    sj_buf_append_cstr(lhs, step->key_count > 1 ? ")" : "");
+    return 0;
+}
+
+/* absent (有A无B) and exists (有A有B): from's rows, each once, with from's columns and
+ * evidence. Written as IN over each part of `in`, which SQLite evaluates once per query (an
+ * index of the table when its key has one, else one temporary index), not once per row.
+ * coalesce(..., 0) makes "no equal row" true for NULL keys as NOT EXISTS would. */
 static int step_absent(struct sj_cc_ns *ns, const struct sj_model_step *step)
 {
     struct sj_cc_rel *from = need_rel(ns, step, step->from, "from");
     struct sj_cc_rel *other = from ? need_rel(ns, step, step->other, "in") : NULL;
+    bool is_exists = step->op == SJ_OP_MATCH;
     if (!other)
         return SJ_EINVAL;
-    struct sj_buf keys, cond;
-    sj_buf_init(&keys, SJ_CC_SQL_MAX);
+    struct sj_buf lhs, rhs, cond;
+    sj_buf_init(&lhs, SJ_CC_SQL_MAX);
+    sj_buf_init(&rhs, SJ_CC_SQL_MAX);
     sj_buf_init(&cond, SJ_CC_SQL_MAX);
     struct lookup in;
-    int rc = key_sql(ns, step, from, other, &keys);
-    if (rc == 0)
-        rc = lookup_into(ns, step, other, &in.parts, &in.count);
-    if (rc == 0) {
-        each_part(&cond, &in, "NOT EXISTS ", "1", sj_buf_cstr(&keys), "", " AND ");
+    in.count = lookup_parts(other, &in.parts);
+    int rc = in_keys(ns, step, from, other, &lhs, &rhs);
+    for (size_t i = 0; rc == 0 && i < in.count; i++) {
+        if (i)
+            sj_buf_append_cstr(&cond, is_exists ? " OR " : " AND ");
+        sj_buf_appendf(&cond, "%s%s IN (SELECT %s FROM ", is_exists ? "" : "NOT coalesce(",
+                       sj_buf_cstr(&lhs), sj_buf_cstr(&rhs));
+        sj_cc_quote(&cond, in.parts[i]);
+        sj_buf_append_cstr(&cond, is_exists ? " b)" : " b), 0)");
+    }
+    if (rc == 0 && is_exists && in.count > 1) {
+        struct sj_buf wrapped;
+        sj_buf_init(&wrapped, SJ_CC_SQL_MAX);
+        sj_buf_appendf(&wrapped, "(%s)", sj_buf_cstr(&cond));
+        rc = emit_rowwise(ns, step, from, "a._ev", sj_buf_cstr(&wrapped));
+        sj_buf_release(&wrapped);
+    } else if (rc == 0) {
         rc = emit_rowwise(ns, step, from, "a._ev", sj_buf_cstr(&cond));
     }
-    sj_buf_release(&keys);
+    sj_buf_release(&lhs);
+    sj_buf_release(&rhs);
     sj_buf_release(&cond);
     return rc;
 }
@@ -404,11 +601,17 @@ static int within_cond(struct sj_cc_ns *ns, const struct sj_model_step *step,
     if (rc < 0 || need_col(ns, step, from, step->after) < 0 ||
         need_col(ns, step, other, step->then) < 0)
         return SJ_EINVAL;
-    sj_buf_append_cstr(match, " AND julianday(b.");
+    /* Calendar days: then's date is after's date or one of the next `days` days. Dates and
+     * date-times are ISO text, so a date-time on the last day is below the day after it. */
+    sj_buf_append_cstr(match, " AND b.");
     sj_cc_quote(match, step->then);
-    sj_buf_append_cstr(match, ") - julianday(a.");
+    sj_buf_append_cstr(match, " >= date(a.");
     sj_cc_quote(match, step->after);
-    sj_buf_appendf(match, ") BETWEEN 0 AND %s", days);
+    sj_buf_append_cstr(match, ") AND b.");
+    sj_cc_quote(match, step->then);
+    sj_buf_append_cstr(match, " < date(a.");
+    sj_cc_quote(match, step->after);
+    sj_buf_appendf(match, ", printf('+%%d days', %s + 1))", days);
     return 0;
 }
 
@@ -431,16 +634,20 @@ static int step_within(struct sj_cc_ns *ns, const struct sj_model_step *step)
         rc = within_cond(ns, step, from, other, days, &match);
     if (rc == 0)
         rc = lookup_into(ns, step, other, &in.parts, &in.count);
+    for (size_t i = 0; rc == 0 && i < in.count * step->key_count; i++)
+        sj_cc_want_index(ns->cc, in.parts[i / step->key_count],
+                         step->keys[i % step->key_count].right);
     if (rc == 0 && step->missing) {
         int y, m, d;
         char today[16];
         sj_norm_get_today(&y, &m, &d);
         snprintf(today, sizeof today, "%04d-%02d-%02d", y, m, d);
-        sj_buf_append_cstr(&cond, "julianday(:");
-        sj_buf_append_cstr(&cond, sj_cc_bind_text(ns->cc, SJ_PARAM_DATE, today));
-        sj_buf_append_cstr(&cond, ") - julianday(a.");
+        /* the window has closed: its last day is before today */
+        sj_buf_append_cstr(&cond, "date(a.");
         sj_cc_quote(&cond, step->after);
-        sj_buf_appendf(&cond, ") > %s AND ", days);
+        sj_buf_appendf(&cond, ", printf('+%%d days', %s)) < :", days);
+        sj_buf_append_cstr(&cond, sj_cc_bind_text(ns->cc, SJ_PARAM_DATE, today));
+        sj_buf_append_cstr(&cond, " AND ");
         each_part(&cond, &in, "NOT EXISTS ", "1", sj_buf_cstr(&match), "", " AND ");
         rc = emit_rowwise(ns, step, from, "a._ev", sj_buf_cstr(&cond));
     } else if (rc == 0) {
@@ -478,7 +685,12 @@ static const char *group_column(const struct sj_expr_scope *scope, const char *n
     }
     if (step->op == SJ_OP_COUNT && strcmp(name, "count") == 0) {
         *kind = SJ_KIND_INTEGER;
-        return "count(*)";
+        if (!step->distinct)
+            return "count(*)";
+        sj_buf_append_cstr(scratch, "count(DISTINCT nullif(");
+        sj_cc_quote(scratch, step->distinct);
+        sj_buf_append_cstr(scratch, ", ''))");
+        return sj_buf_cstr(scratch);
     }
     long of = step->op == SJ_OP_SUM ? sj_cc_col_find(g->from, step->of) : -1;
     if (of < 0 || strcmp(name, "sum") != 0)
@@ -504,7 +716,7 @@ static int check_group(struct sj_cc_ns *ns, const struct sj_model_step *step,
     }
     *sum_kind = SJ_KIND_INTEGER;
     if (step->op == SJ_OP_COUNT)
-        return 0;
+        return step->distinct && need_col(ns, step, from, step->distinct) < 0 ? SJ_EINVAL : 0;
     long of = need_col(ns, step, from, step->of);
     if (of < 0)
         return SJ_EINVAL;
@@ -517,7 +729,7 @@ static int check_group(struct sj_cc_ns *ns, const struct sj_model_step *step,
 }
 
 static void group_body(const struct sj_model_step *step, const struct sj_cc_rel *from,
-                       const char *having, struct sj_buf *body)
+                       const char *having, bool has_ev, struct sj_buf *body)
 {
     struct sj_buf by;
     sj_buf_init(&by, SJ_CC_SQL_MAX);
@@ -527,14 +739,20 @@ static void group_body(const struct sj_model_step *step, const struct sj_cc_rel 
         sj_cc_quote(&by, step->by[i]);
     }
     sj_buf_appendf(body, "SELECT %s, ", sj_buf_cstr(&by));
-    if (step->op == SJ_OP_COUNT) {
+    if (step->op == SJ_OP_COUNT && step->distinct) {
+        sj_buf_append_cstr(body, "count(DISTINCT nullif(");
+        sj_cc_quote(body, step->distinct);
+        sj_buf_append_cstr(body, ", '')) AS \"count\"");
+    } else if (step->op == SJ_OP_COUNT) {
         sj_buf_append_cstr(body, "count(*) AS \"count\"");
     } else {
         sj_buf_append_cstr(body, "sum(");
         sj_cc_quote(body, step->of);
         sj_buf_append_cstr(body, ") AS \"sum\"");
     }
-    sj_buf_append_cstr(body, ", group_concat(_ev, ',') AS _ev FROM ");
+    /* evidence nobody reads is not gathered: a group only looked into costs one pass */
+    sj_buf_append_cstr(body,
+                       has_ev ? ", group_concat(_ev, ',') AS _ev FROM " : ", NULL AS _ev FROM ");
     sj_cc_quote(body, from->cte);
     for (size_t i = 0; i < step->by_count; i++) {
         sj_buf_append_cstr(body, i ? " AND " : " WHERE ");
@@ -569,7 +787,8 @@ static int step_group(struct sj_cc_ns *ns, const struct sj_model_step *step)
                 ->is_not_null = true;
         sj_cc_rel_add_col(rel, step->op == SJ_OP_COUNT ? "count" : "sum", sum_kind)->is_not_null =
             step->op == SJ_OP_COUNT;
-        group_body(step, from, step->having ? sj_buf_cstr(&having) : NULL, &body);
+        group_body(step, from, step->having ? sj_buf_cstr(&having) : NULL,
+                   !is_lookup_only(ns->model, step->id), &body);
         rc = sj_cc_add_cte(ns->cc, rel->parts[0], SJ_CTE_DEFAULT, sj_buf_cstr(&body));
         if (rc == 0)
             rc = sj_cc_emit_union(ns->cc, rel, base);
@@ -656,7 +875,7 @@ int sj_cc_compile_step(struct sj_cc_ns *ns, const struct sj_model_step *step)
     case SJ_OP_FILTER:
         return step_filter(ns, step);
     case SJ_OP_MATCH:
-        return step_match(ns, step);
+        return step->is_exists ? step_absent(ns, step) : step_match(ns, step);
     case SJ_OP_ABSENT:
         return step_absent(ns, step);
     case SJ_OP_COUNT:

@@ -90,7 +90,8 @@ static void subject_filter(const struct sj_cc_col *col, struct sj_buf *sql)
     bool may_be_empty = col->kind == SJ_KIND_TEXT || col->kind == SJ_KIND_AUTO;
     if (col->is_not_null && !may_be_empty)
         return;
-    sj_buf_append_cstr(sql, " WHERE ");
+    /* unary + keeps SQLite from reading the whole table through the subject's index */
+    sj_buf_append_cstr(sql, " WHERE +");
     sj_cc_quote(sql, col->name);
     sj_buf_append_cstr(sql, col->is_not_null ? " <> ''" : " IS NOT NULL");
     if (!col->is_not_null && may_be_empty) {
@@ -345,6 +346,7 @@ int sj_cc_step_sql(struct sj_cc_ns *ns, const struct sj_model_step *step)
     struct sj_buf body;
     sj_buf_init(&body, SJ_CC_SQL_MAX);
     int rc = sj_cc_bind_plain_params(ns);
+    cc->wants_all_indexes = true; /* a raw query may look anything up */
     if (rc == 0)
         rc = sql_body(ns, step, &body);
     const char *raw = rc == 0 ? sj_cc_name(cc, "%ss_%s_sql", ns->prefix, step->id) : NULL;

@@ -445,13 +445,85 @@ static struct sj_expr_node *parse_literal(struct parser *p, bool is_negative, si
     return node;
 }
 
-/* atom := column | $param | 'text' | number | amount | days | '-' number | '(' expr ')' */
+static const struct {
+    const char *name;
+    enum sj_expr_fn fn;
+    size_t arg_count;
+} functions[] = {
+    {"birth_date", SJ_FN_BIRTH_DATE, 1},
+    {"sex", SJ_FN_SEX, 1},
+    {"age_at", SJ_FN_AGE_AT, 2},
+};
+
+bool sj_expr_fn_find(const char *name, enum sj_expr_fn *fn, size_t *arg_count)
+{
+    for (size_t i = 0; i < SJ_ARRAY_LEN(functions); i++) {
+        if (strcasecmp(name, functions[i].name) == 0) {
+            *fn = functions[i].fn;
+            *arg_count = functions[i].arg_count;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *sj_expr_fn_list(void)
+{
+    return "birth_date(身份证号)、sex(身份证号)、age_at(身份证号, 日期)";
+}
+
+static struct sj_expr_node *parse_sum(struct parser *p);
+
+/* function '(' sum (',' sum)* ')': the current token is the name, the next one '('. */
+static struct sj_expr_node *parse_call(struct parser *p)
+{
+    struct token *t = &p->tok;
+    size_t offset = t->offset, want = 0;
+    struct sj_expr_node *node = node_new(p, SJ_EX_CALL, offset);
+    node->text = t->text;
+    if (!sj_expr_fn_find(t->text, &node->fn, &want)) {
+        char buf[64];
+        fail(p, offset, "没有函数%s；可用的函数有 %s", show_at(p, offset, t->end, buf, sizeof buf),
+             sj_expr_fn_list());
+        return NULL;
+    }
+    next(p); /* the name */
+    next(p); /* '(' */
+    while (!p->has_error && node->item_count < SJ_ARRAY_LEN(node->kid)) {
+        struct sj_expr_node *arg = parse_sum(p);
+        if (!arg)
+            return NULL;
+        node->kid[node->item_count++] = arg;
+        if (p->tok.type != T_COMMA)
+            break;
+        next(p);
+    }
+    if (!p->has_error && p->tok.type != T_RPAREN)
+        expected(p, node->item_count < want ? "逗号和下一个参数" : "右括号“)”");
+    else if (!p->has_error && node->item_count != want)
+        fail(p, offset, "函数 %s 要 %zu 个参数，这里有 %zu 个（可用的函数有 %s）", node->text, want,
+             node->item_count, sj_expr_fn_list());
+    if (p->has_error)
+        return NULL;
+    next(p); /* ')' */
+    return node;
+}
+
+/* atom := column | $param | 'text' | number | amount | days | '-' number | '(' expr ')'
+ *       | function '(' arguments ')' */
 static struct sj_expr_node *parse_atom(struct parser *p)
 {
     struct token *t = &p->tok;
     size_t offset = t->offset;
     struct sj_expr_node *node = NULL;
-    if (t->type == T_NAME && !is_any_keyword(t->text)) {
+    if (t->type == T_NAME && !is_any_keyword(t->text) && peek_next(p).type == T_LPAREN) {
+        if (++p->depth > SJ_EXPR_DEPTH_MAX) {
+            fail(p, offset, "表达式嵌套太深（最多 %d 层）", SJ_EXPR_DEPTH_MAX);
+            return NULL;
+        }
+        node = parse_call(p);
+        p->depth--;
+    } else if (t->type == T_NAME && !is_any_keyword(t->text)) {
         node = node_new(p, SJ_EX_COLUMN, offset);
         node->text = t->text;
         note_name(p, &p->expr->columns, &p->expr->column_count, t->text);

@@ -38,7 +38,21 @@ enum sj_expr_kind {
     SJ_EX_NUMBER,   /* text: decimal as written (ASCII digits, optional '-' and '.') */
     SJ_EX_AMOUNT,   /* text: as written (10万元); integer: fen */
     SJ_EX_DAYS,     /* integer: days, from "30天" */
+    SJ_EX_CALL,     /* fn(kid[0], kid[1]): item_count arguments; text: the name as written */
 };
+
+/* Functions of ID numbers (GB 11643: birth date in characters 7-14, sex in character 17). */
+enum sj_expr_fn {
+    SJ_FN_BIRTH_DATE, /* birth_date(id): the birth date, YYYY-MM-DD */
+    SJ_FN_SEX,        /* sex(id): '男' or '女' */
+    SJ_FN_AGE_AT,     /* age_at(id, date): full years of age on that date */
+};
+
+/* The function called name (ASCII, case-insensitive) and how many arguments it takes;
+ * false when there is none. */
+bool sj_expr_fn_find(const char *name, enum sj_expr_fn *fn, size_t *arg_count);
+/* "birth_date(身份证号)、sex(身份证号)、age_at(身份证号, 日期)", for messages. */
+const char *sj_expr_fn_list(void);
 
 enum sj_expr_cmp { SJ_CMP_EQ, SJ_CMP_NE, SJ_CMP_LT, SJ_CMP_LE, SJ_CMP_GT, SJ_CMP_GE };
 
@@ -46,13 +60,14 @@ struct sj_expr_node {
     enum sj_expr_kind kind;
     size_t offset; /* byte offset in the expression text */
     enum sj_expr_cmp cmp;
-    bool is_negated; /* EMPTY: "is not empty" */
-    bool is_days;    /* ADD/SUB: the right side counts days */
+    bool is_negated;    /* EMPTY: "is not empty" */
+    bool is_days;       /* ADD/SUB: the right side counts days */
+    enum sj_expr_fn fn; /* CALL */
     char *text;
     int64_t integer;
     struct sj_expr_node *kid[3];
     struct sj_expr_node **items; /* IN with a literal list */
-    size_t item_count;
+    size_t item_count;           /* IN: items; CALL: arguments (in kid[]) */
 };
 
 /* The root of a parsed expression (borrowed from expr). */

@@ -98,6 +98,11 @@ static struct ty type_of(struct tx *t, const struct sj_expr_node *n)
     case SJ_EX_DAYS:
         ty.kind = SJ_KIND_INTEGER;
         break;
+    case SJ_EX_CALL:
+        ty.kind = n->fn == SJ_FN_BIRTH_DATE ? SJ_KIND_DATE
+                  : n->fn == SJ_FN_SEX      ? SJ_KIND_TEXT
+                                            : SJ_KIND_INTEGER;
+        break;
     case SJ_EX_ADD:
     case SJ_EX_SUB:
         ty = type_of(t, n->kid[0]);
@@ -391,6 +396,83 @@ static void emit_empty(struct tx *t, const struct sj_expr_node *n, struct sj_buf
     sj_buf_release(&x);
 }
 
+/* ---- Functions of ID numbers --------------------------------------------------------------- */
+
+/* The SQL of an ID-number argument into out: a column whose values can be ID numbers, or a
+ * literal (normalised as one). */
+static void id_argument(struct tx *t, const struct sj_expr_node *call, struct sj_buf *out)
+{
+    const struct sj_expr_node *n = call->kid[0];
+    struct ty ty = type_of(t, n);
+    if (!ty.is_literal && ty.kind != SJ_KIND_IDCARD && ty.kind != SJ_KIND_PARTYID &&
+        ty.kind != SJ_KIND_TEXT && ty.kind != SJ_KIND_AUTO) {
+        tx_fail(t, n->offset, "函数 %s 的参数应为身份证号列（kind: idcard 或 party-id），此处是%s",
+                call->text, sj_kind_label(ty.kind));
+        return;
+    }
+    emit(t, n, SJ_KIND_IDCARD, CTX_TOP, out);
+}
+
+/* The date argument of age_at: a date or date-time column, parameter or literal. */
+static void date_argument(struct tx *t, const struct sj_expr_node *call, struct sj_buf *out)
+{
+    const struct sj_expr_node *n = call->kid[1];
+    struct ty ty = type_of(t, n);
+    if (!ty.is_literal && ty.kind != SJ_KIND_DATE && ty.kind != SJ_KIND_DATETIME &&
+        ty.kind != SJ_KIND_AUTO) {
+        tx_fail(t, n->offset, "函数 %s 的第二个参数应为日期，此处是%s", call->text,
+                sj_kind_label(ty.kind));
+        return;
+    }
+    emit(t, n, SJ_KIND_DATE, CTX_TOP, out);
+}
+
+/* birth_date, sex and age_at of an 18-character ID number (GB 11643; the ID columns hold
+ * 15-digit numbers already upgraded). An idcard column holds valid numbers or NULL, and NULL
+ * gives NULL all through, so it needs no test; any other value (a party-id column may hold
+ * credit codes) must be 17 digits and a digit or X, else the result is NULL. */
+static void emit_call(struct tx *t, const struct sj_expr_node *n, struct sj_buf *out)
+{
+    struct sj_buf id, date;
+    sj_buf_init(&id, SJ_CC_SQL_MAX);
+    sj_buf_init(&date, SJ_CC_SQL_MAX);
+    id_argument(t, n, &id);
+    if (n->fn == SJ_FN_AGE_AT)
+        date_argument(t, n, &date);
+    struct ty ty = type_of(t, n->kid[0]);
+    bool is_valid = !ty.is_literal && ty.kind == SJ_KIND_IDCARD;
+    const char *x = sj_buf_cstr(&id), *d = sj_buf_cstr(&date);
+    if (is_valid)
+        sj_buf_putc(out, '(');
+    else
+        sj_buf_appendf(out,
+                       "(CASE WHEN length(%s) = 18 AND substr(%s, 1, 17) NOT GLOB '*[^0-9]*' AND "
+                       "substr(%s, 18) GLOB '[0-9Xx]' THEN ",
+                       x, x, x);
+    switch (n->fn) {
+    case SJ_FN_BIRTH_DATE:
+        sj_buf_appendf(out,
+                       "substr(%s, 7, 4) || '-' || substr(%s, 11, 2) || '-' || substr(%s, 13, 2)",
+                       x, x, x);
+        break;
+    case SJ_FN_SEX:
+        sj_buf_appendf(out,
+                       "CASE CAST(substr(%s, 17, 1) AS INTEGER) %% 2 WHEN 1 THEN '男' "
+                       "WHEN 0 THEN '女' END",
+                       x);
+        break;
+    case SJ_FN_AGE_AT: /* whole years: the birthday counts from its own day */
+        sj_buf_appendf(out,
+                       "CAST(substr(%s, 1, 4) AS INTEGER) - CAST(substr(%s, 7, 4) AS INTEGER) - "
+                       "(substr(%s, 6, 5) < substr(%s, 11, 2) || '-' || substr(%s, 13, 2))",
+                       d, x, d, x, x);
+        break;
+    }
+    sj_buf_append_cstr(out, is_valid ? ")" : " END)");
+    sj_buf_release(&id);
+    sj_buf_release(&date);
+}
+
 /* and, or, not and the predicates: parenthesised only where their context needs it. */
 static void emit_condition(struct tx *t, const struct sj_expr_node *n, enum ctx ctx,
                            struct sj_buf *out)
@@ -473,6 +555,9 @@ static void emit(struct tx *t, const struct sj_expr_node *n, enum sj_kind hint, 
         break;
     case SJ_EX_DAYS:
         tx_fail(t, n->offset, "“%s天”只能用在日期加减中，例如 date + 30天", n->text);
+        break;
+    case SJ_EX_CALL:
+        emit_call(t, n, out);
         break;
     }
 }

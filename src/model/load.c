@@ -30,6 +30,7 @@ static void free_step(struct sj_model_step *st)
     free(st->where);
     free_list(st->by, st->by_count);
     free(st->of);
+    free(st->distinct);
     free(st->having);
     free(st->after);
     free(st->then);

@@ -13,6 +13,7 @@
  *                   | 'between' sum 'and' sum | 'is' 'not'? 'empty')?
  *   sum     := atom (('+' | '-') atom ('days' | 'day')?)*
  *   atom    := column | $param | 'text' | number | amount (10万元) | '(' expr ')'
+ *            | function '(' sum (',' sum)* ')'    (birth_date, sex, age_at)
  *   list    := '[' (atom (',' atom)*)? ']'
  * Keywords are case-insensitive; column names are the model's logical names (ASCII
  * identifiers, or Chinese).

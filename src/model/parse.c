@@ -474,7 +474,8 @@ static const struct op_spec ops[] = {
     {"filter", SJ_OP_FILTER, {"from", "where"}, 3u},
     {"match", SJ_OP_MATCH, {"from", "with", "on"}, 7u},
     {"absent", SJ_OP_ABSENT, {"from", "in", "on"}, 7u},
-    {"count", SJ_OP_COUNT, {"from", "by", "having"}, 3u},
+    {"exists", SJ_OP_MATCH, {"from", "in", "on"}, 7u},
+    {"count", SJ_OP_COUNT, {"from", "by", "distinct", "having"}, 3u},
     {"sum", SJ_OP_SUM, {"from", "by", "of", "having"}, 7u},
     {"within", SJ_OP_WITHIN, {"from", "in", "on", "after", "then", "days", "missing"}, 63u},
     {"union", SJ_OP_UNION, {"of"}, 1u},
@@ -482,13 +483,17 @@ static const struct op_spec ops[] = {
     {"sql", SJ_OP_SQL, {"query"}, 1u},
 };
 
-static const char *op_hint(enum sj_model_op op)
+static const char *op_hint(const struct op_spec *spec)
 {
+    enum sj_model_op op = spec->op;
+    if (strcmp(spec->name, "exists") == 0)
+        return "例如 exists: {from: a, in: b, on: [payee = plaintiff]}";
     static const char *const hints[] = {
         [SJ_OP_FILTER] = "例如 filter: {from: enforcement, where: amount >= $threshold}",
         [SJ_OP_MATCH] = "例如 match: {from: a, with: b, on: [party_id = suspect_id]}",
         [SJ_OP_ABSENT] = "例如 absent: {from: a, in: b, on: [party_id = suspect_id]}",
-        [SJ_OP_COUNT] = "例如 count: {from: a, by: [party_id], having: count >= 3}",
+        [SJ_OP_COUNT] = "例如 count: {from: a, by: [party_id], distinct: case_no, having: "
+                        "count >= 3}",
         [SJ_OP_SUM] = "例如 sum: {from: a, by: [party_id], of: amount, having: sum >= $n}",
         [SJ_OP_WITHIN] = "例如 within: {from: a, in: b, on: [x = y], after: date, then: "
                          "disposal_date, days: $window}",
@@ -571,6 +576,8 @@ static void take_op_key(struct sj_model_parser *p, struct sj_model_step *st,
         st->union_count = text_list(p, node, key, &st->union_of, &sn->unions);
     } else if (strcmp(key, "of") == 0) {
         sn->of = node, st->of = dup_text(p, node, key);
+    } else if (strcmp(key, "distinct") == 0) {
+        sn->distinct = node, st->distinct = dup_text(p, node, key);
     } else if (strcmp(key, "after") == 0) {
         sn->after = node, st->after = dup_text(p, node, key);
     } else if (strcmp(key, "then") == 0) {
@@ -597,8 +604,9 @@ static void parse_op(struct sj_model_parser *p, struct sj_model_step *st,
                      struct sj_model_step_nodes *sn, const struct op_spec *spec, int body)
 {
     st->op = spec->op;
+    st->is_exists = strcmp(spec->name, "exists") == 0;
     sn->body = body;
-    yaml_node_t *m = mapping_of(p, body, spec->name, op_hint(spec->op));
+    yaml_node_t *m = mapping_of(p, body, spec->name, op_hint(spec));
     if (!m)
         return;
     struct slot s[8];
@@ -612,7 +620,7 @@ static void parse_op(struct sj_model_parser *p, struct sj_model_step *st,
     snprintf(owner, sizeof owner, "步骤“%s”的“%s”", st->id ? st->id : "?", spec->name);
     for (size_t i = 0; i < n; i++) {
         if (spec->required & (1u << i)) {
-            if (!need(p, &s[i], body, owner, op_hint(spec->op)))
+            if (!need(p, &s[i], body, owner, op_hint(spec)))
                 continue;
         } else if (!s[i].value || is_blank(node_at(p, s[i].value))) {
             continue;
@@ -926,4 +934,3 @@ out:
     *out = p.model;
     return 0;
 }
-

@@ -8,9 +8,11 @@
  * Invariants: only read-only single statements are run (sqlite3_stmt_readonly, no tail), so
  * a model can never change the workspace's data; every parameter the SQL names must have a
  * value. Key-column indexes (ds_<N>_cP_n, see store.h) are not built at import but here,
- * before a plan first reads dataset N, each in its own short write transaction with
- * CREATE INDEX IF NOT EXISTS (safe when two processes race); a failure to build one is not
- * an error, the query only runs slower.
+ * before a plan first runs: only those of the key columns its joins look up (plan->indexes,
+ * when plan->lists_indexes; otherwise, for a plan with a raw sql step or one built by hand,
+ * every key column of every dataset its SQL names), in one short
+ * write transaction with CREATE INDEX IF NOT EXISTS (safe when two processes race); a
+ * failure to build one is not an error, the query only runs slower.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -126,18 +128,42 @@ out:
     return count;
 }
 
-/* Builds the missing key-column indexes of every dataset plan->sql names (see the top of
- * this file). Never fails: without an index the query is only slower. */
+/* Appends a CREATE INDEX for ds_<dataset>.c<position>_n unless it exists; returns 1 if it
+ * did. */
+static int missing_index(struct sj_store *store, const struct sj_model_index *ix,
+                         struct sj_buf *sql)
+{
+    char name[96];
+    sqlite3_stmt *stmt = NULL;
+    snprintf(name, sizeof name, "ds_%lld_c%d_n", (long long)ix->dataset, ix->position);
+    if (sqlite3_prepare_v2(store->db,
+                           "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1", -1,
+                           &stmt, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    bool exists = sqlite3_step(stmt) == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    if (exists || ix->dataset <= 0 || ix->position <= 0)
+        return 0;
+    sj_buf_appendf(sql, "CREATE INDEX IF NOT EXISTS %s ON ds_%lld (c%d_n);", name,
+                   (long long)ix->dataset, ix->position);
+    return 1;
+}
+
+/* Builds the missing key-column indexes plan wants (see the top of this file). Never
+ * fails: without an index the query is only slower. */
 static void ensure_indexes(struct sj_store *store, const struct sj_model_plan *plan)
 {
     struct sj_buf sql;
     sj_buf_init(&sql, 0);
     int count = 0;
-    for (size_t i = 0; plan->sql && plan->sql[i]; i++) {
+    for (size_t i = 0; !plan->lists_indexes && plan->sql && plan->sql[i]; i++) {
         int64_t id = dataset_ref_at(plan->sql, i);
         if (id > 0)
             count += missing_indexes(store, id, &sql);
     }
+    for (size_t i = 0; plan->lists_indexes && i < plan->index_count; i++)
+        count += missing_index(store, &plan->indexes[i], &sql);
     if (count == 0)
         goto out;
     bool own = sqlite3_get_autocommit(store->db) != 0;

@@ -38,6 +38,9 @@ static void test_valid(void **state)
         {"t = 'it''s' or t = ‘单引号’ or t = “双引号”", "t", ""},
         {"$flag", "", "flag"},
         {"x in []", "x", ""},
+        {"age_at(id, incident) < $adult or sex(id) = '女'", "id,incident", "adult"},
+        {"birth_date(身份证号) >= '2008-01-01' and Sex(身份证号) = '男'", "身份证号", ""},
+        {"age_at(id, d + 30 days) between $lo and 17", "id,d", "lo"},
     };
     for (size_t i = 0; i < SJ_ARRAY_LEN(cases); i++) {
         struct sj_expr *e = NULL;
@@ -59,6 +62,25 @@ static void test_valid(void **state)
         assert_null(sj_expr_column(e, 99));
         sj_expr_free(e);
     }
+}
+
+/* A function call: which function, its arguments in kid[], its offset. */
+static void test_call_tree(void **state)
+{
+    struct sj_expr *e = NULL;
+    assert_int_equal(sj_expr_parse("x = 1 or age_at(id, d + 1 days) < 18", &e, NULL, NULL, 0), 0);
+    const struct sj_expr_node *call = sj_expr_root(e)->kid[1]->kid[0];
+    assert_int_equal(call->kind, SJ_EX_CALL);
+    assert_int_equal(call->fn, SJ_FN_AGE_AT);
+    assert_int_equal(call->item_count, 2);
+    assert_int_equal(call->offset, strlen("x = 1 or "));
+    assert_int_equal(call->kid[0]->kind, SJ_EX_COLUMN);
+    assert_int_equal(call->kid[1]->kind, SJ_EX_ADD);
+    assert_true(call->kid[1]->is_days);
+    sj_expr_free(e);
+    assert_int_equal(sj_expr_parse("SEX(id) = '女'", &e, NULL, NULL, 0), 0);
+    assert_int_equal(sj_expr_root(e)->kid[0]->fn, SJ_FN_SEX);
+    sj_expr_free(e);
 }
 
 /* The tree keeps what the compiler needs: amounts in fen, days, negation, offsets. */
@@ -106,6 +128,12 @@ static void test_errors(void **state)
         {"a in [1, 2", 10, "逗号或右方括号"},
         {"金额 ＞ ＠", 11, "无法识别"},
         {"a = 1.5天", 4, "天数"},
+        {"agee(id) < 18", 0, "没有函数“agee”"},
+        {"x = 1 or age_at(id) < 18", 9, "要 2 个参数"},
+        {"sex(id, d) = '女'", 0, "要 1 个参数"},
+        {"sex(id", 6, "右括号"},
+        {"age_at(id d) < 1", 10, "逗号"},
+        {"sex() = 'x'", 4, "列名"},
     };
     for (size_t i = 0; i < SJ_ARRAY_LEN(cases); i++) {
         struct sj_expr *e = (struct sj_expr *)1;
@@ -154,9 +182,8 @@ static void test_limits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid),
-        cmocka_unit_test(test_tree),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_valid),     cmocka_unit_test(test_tree),
+        cmocka_unit_test(test_call_tree), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests_name("model_expr", tests, NULL, NULL);
