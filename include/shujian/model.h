@@ -92,6 +92,10 @@ enum sj_model_op {
 };
 
 const char *sj_model_op_name(enum sj_model_op op);
+struct sj_model_step;
+/* The name the model file used for st's operation: as sj_model_op_name, except "exists" for
+ * a match written as `exists`. Static storage. */
+const char *sj_model_step_op_name(const struct sj_model_step *st);
 
 struct sj_model_key {
     char *left;  /* column of `from` */

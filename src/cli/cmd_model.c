@@ -187,7 +187,9 @@ static void describe_group(const struct sj_model *m, const struct sj_model_step 
 {
     sj_buf_appendf(out, "把“%s”按 ", source_label(m, st->from));
     describe_list(st->by, st->by_count, out);
-    if (st->op == SJ_OP_COUNT)
+    if (st->op == SJ_OP_COUNT && st->distinct)
+        sj_buf_appendf(out, " 分组，数 %s 有几个不同的值（count distinct）", st->distinct);
+    else if (st->op == SJ_OP_COUNT)
         sj_buf_appendf(out, " 分组计数（count）");
     else
         sj_buf_appendf(out, " 分组，对 %s 求和（sum）", st->of);
@@ -204,6 +206,12 @@ static void describe_step(const struct sj_model *m, const struct sj_model_step *
         sj_buf_appendf(out, "筛选：“%s”中满足 %s 的行", from, st->where);
         break;
     case SJ_OP_MATCH:
+        if (st->is_exists) {
+            sj_buf_appendf(out, "有A有B：“%s”中在“%s”里找得到 ", from, other);
+            describe_keys(st, out);
+            sj_buf_appendf(out, " 相同记录的行（每行一次）");
+            break;
+        }
         sj_buf_appendf(out, "碰撞：“%s”与“%s”中 ", from, other);
         describe_keys(st, out);
         sj_buf_appendf(out, " 相同的行两两配对");
@@ -296,7 +304,7 @@ static json_t *step_json(const struct sj_model *m, const struct sj_model_step *s
 {
     char *words = step_words(m, st);
     json_t *o = json_pack("{s:o, s:s, s:o}", "id", sj_cli_json_string(st->id), "op",
-                          sj_model_op_name(st->op), "description", sj_cli_json_string(words));
+                          sj_model_step_op_name(st), "description", sj_cli_json_string(words));
     free(words);
     set_text(o, "from", st->from);
     set_text(o, st->op == SJ_OP_MATCH ? "with" : "in", st->other);

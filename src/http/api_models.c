@@ -90,7 +90,7 @@ static json_t *model_json(const struct sj_model *m, bool is_full)
     for (size_t i = 0; i < m->step_count; i++)
         json_array_append_new(
             steps, json_pack("{s:o, s:s, s:i, s:i}", "id", sj_http_json_string(m->steps[i].id),
-                             "op", sj_model_op_name(m->steps[i].op), "line", m->steps[i].pos.line,
+                             "op", sj_model_step_op_name(&m->steps[i]), "line", m->steps[i].pos.line,
                              "column", m->steps[i].pos.column));
     json_object_set_new(o, "steps", steps);
     json_object_set_new(o, "lead",

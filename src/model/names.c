@@ -72,3 +72,10 @@ const char *sj_model_op_name(enum sj_model_op op)
         return "filter";
     return names[op];
 }
+
+const char *sj_model_step_op_name(const struct sj_model_step *st)
+{
+    if (st->op == SJ_OP_MATCH && st->is_exists)
+        return "exists";
+    return sj_model_op_name(st->op);
+}

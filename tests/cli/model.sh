@@ -73,6 +73,12 @@ run model show tax-not-transferred --workspace "$ws" --json
 check "show --json: step ops" "$(field steps.1.op)" '"absent"'
 check "show --json: key pair" "$(field steps.1.on.0)" '{"left":"party_id","right":"suspect_id"}'
 check "show --json: list default" "$(field parameters.1.default.0)" '"逃税"'
+fake="$(cd "$(dirname "$0")/../../models" && pwd)/fake-litigation-insurance.yaml"
+run model show "$fake"
+contains "show: an exists step in words" "$out" "有A有B：“suits”中在“pairs”里找得到"
+contains "show: a count distinct step in words" "$out" "数 case_no 有几个不同的值"
+run model show "$fake" --json
+check "show --json: an exists step is named exists" "$(field steps.2.op)" '"exists"'
 run model show "$good"
 check "show FILE: exit 0" "$rc" 0
 run model show no-such-model --workspace "$ws"
