@@ -45,6 +45,14 @@ const char *sj_store_default_dir(const char *flag_value);
  * SJ_ENOTFOUND (no workspace and create is false), SJ_EIO, SJ_EDB. */
 int sj_store_open(const char *dir, bool create, struct sj_store **out, struct sj_err *err);
 void sj_store_close(struct sj_store *store);
+
+/* Called every few thousand steps of the connection's running statement; returning non-zero
+ * stops it (the call that ran it then fails with SJ_EDB, "interrupted"). */
+typedef int sj_store_watch_fn(void *ctx);
+/* Installs watch (with ctx) on store's connection for the statements run until it is removed
+ * with sj_store_watch(store, NULL, NULL): e.g. a time limit on a query. One watch at a time;
+ * the connection is used by one thread at a time, as always. */
+void sj_store_watch(struct sj_store *store, sj_store_watch_fn *watch, void *ctx);
 /* The workspace directory (borrowed). */
 const char *sj_store_dir(const struct sj_store *store);
 /* Schema version after migrations. */

@@ -4,11 +4,9 @@
  * item of _ev is an evidence row), but records nothing: no run, no leads, no evidence.
  *
  * Invariants: only the first `limit` subjects keep their title and evidence items; the rest
- * are only counted (an open-addressing set of subjects). A SQLite progress handler on the
- * store's connection stops the query once the time limit has passed, and is always removed
- * before returning, so the connection goes back to its owner as it came. The handler is the
- * one place outside src/store that touches the connection (through store_int.h): a time
- * limit cannot be had from the plan executor's public contract.
+ * are only counted (an open-addressing set of subjects). A watch on the store's connection
+ * (sj_store_watch) stops the query once the time limit has passed, and is always removed
+ * before returning, so the connection goes back to its owner as it came.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,9 +15,7 @@
 
 #include "shujian/model_preview.h"
 #include "shujian/plan.h"
-#include "store/store_int.h"
 
-#define PROGRESS_OPS 2000 /* SQLite VM steps between two looks at the clock */
 #define EVIDENCE_KEPT_MAX 10000
 
 struct shown_lead {
@@ -286,9 +282,9 @@ int sj_model_preview(struct sj_store *store, const struct sj_model *model,
     out->leads = sj_xcalloc(limit ? limit : 1, sizeof *out->leads);
     c.shown = sj_xcalloc(limit ? limit : 1, sizeof *c.shown);
     set_deadline(&c, time_limit_ms);
-    sqlite3_progress_handler(store->db, PROGRESS_OPS, on_progress, &c);
+    sj_store_watch(store, on_progress, &c);
     int rc = sj_store_plan_query(store, plan, on_row, &c, err);
-    sqlite3_progress_handler(store->db, 0, NULL, NULL);
+    sj_store_watch(store, NULL, NULL);
     if (c.is_late)
         rc = sj_err_set(err, SJ_ETOOBIG,
                         "预览超过 %.0f 秒仍未完成，已停止：请缩小数据范围或增加筛选条件后再试",

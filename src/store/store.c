@@ -310,3 +310,13 @@ bool sj_store_kind_is_indexed(enum sj_kind kind)
         return false;
     }
 }
+
+/* How many SQLite virtual-machine steps between two calls of a watch: well under a
+ * millisecond of work, so a time limit is kept to within about a millisecond. */
+#define WATCH_STEPS 2000
+
+void sj_store_watch(struct sj_store *store, sj_store_watch_fn *watch, void *ctx)
+{
+    if (store)
+        sqlite3_progress_handler(store->db, watch ? WATCH_STEPS : 0, watch, ctx);
+}
