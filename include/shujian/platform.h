@@ -131,6 +131,7 @@ struct sj_lead_query {
     const char *to;   /* found on or before */
     enum sj_lead_sort sort;
     bool is_descending;
+    bool is_all_offices; /* every lead, whoever owns it (the CLI); offices is then ignored */
 };
 
 /* Leads matching q, with the owner office of each in *offices (count list->count, owned by

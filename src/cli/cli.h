@@ -57,6 +57,17 @@ int sj_cli_parse_args(const struct cmd *cmd, int argc, char **argv, unsigned all
                       int positional, struct sj_cli_args *args);
 /* Parses a whole number >= 0. Returns 0 or -1. */
 int sj_cli_parse_count(const char *text, int64_t *out);
+/* For commands with a subcommand and named options (office, user): parses argv (argv[0] the
+ * verb) where --json sets *is_json, "--name VALUE" sets the value of the matching named[i]
+ * (n of them), and each other word fills the next empty positional[i] (n_positional of them;
+ * all start NULL). Returns SJ_EXIT_OK, or SJ_EXIT_USAGE after printing a usage error. */
+struct sj_cli_named {
+    const char *name;   /* "--office" */
+    const char **value; /* borrowed from argv */
+};
+int sj_cli_parse_named(const struct cmd *cmd, int argc, char **argv,
+                       const struct sj_cli_named *named, size_t n, const char **const *positional,
+                       size_t n_positional, bool *is_json);
 /* Opens the workspace chosen by sj_store_default_dir(workspace). Returns SJ_EXIT_OK, or
  * prints why it failed and returns the exit status. *store is the caller's to close. */
 int sj_cli_open_store(const struct cmd *cmd, const char *workspace, bool create,
@@ -95,6 +106,8 @@ void sj_cli_table_align_right(struct sj_cli_table *t, size_t column);
 void sj_cli_table_add_row(struct sj_cli_table *t, const char *const *cells);
 void sj_cli_table_print(const struct sj_cli_table *t, FILE *out);
 void sj_cli_table_release(struct sj_cli_table *t);
+/* Prints a listing: list (taken) as JSON when is_json, else t; releases t. */
+void sj_cli_print_listing(struct json_t *list, struct sj_cli_table *t, bool is_json);
 
 extern const struct cmd sj_cmd_version;
 extern const struct cmd sj_cmd_norm;

@@ -120,6 +120,41 @@ int sj_cli_parse_args(const struct cmd *cmd, int argc, char **argv, unsigned all
     return SJ_EXIT_OK;
 }
 
+static const char **positional_slot(const char **const *positional, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!*positional[i])
+            return positional[i];
+    }
+    return NULL;
+}
+
+int sj_cli_parse_named(const struct cmd *cmd, int argc, char **argv,
+                       const struct sj_cli_named *named, size_t n, const char **const *positional,
+                       size_t n_positional, bool *is_json)
+{
+    for (int i = 1; i < argc; i++) {
+        const char **slot = NULL;
+        if (strcmp(argv[i], "--json") == 0) {
+            *is_json = true;
+            continue;
+        }
+        bool is_option = argv[i][0] == '-';
+        for (size_t k = 0; is_option && k < n && !slot; k++)
+            slot = strcmp(argv[i], named[k].name) == 0 ? named[k].value : NULL;
+        if (is_option && !slot)
+            return sj_cli_usage_error(cmd, "unknown option '%s'", argv[i]);
+        if (!is_option)
+            slot = positional_slot(positional, n_positional);
+        if (!slot)
+            return sj_cli_usage_error(cmd, "unexpected argument '%s'", argv[i]);
+        if (is_option && ++i >= argc)
+            return sj_cli_usage_error(cmd, "%s needs a value", argv[i - 1]);
+        *slot = argv[i];
+    }
+    return SJ_EXIT_OK;
+}
+
 /* ---- Errors and the store ------------------------------------------------------------------- */
 
 int sj_cli_exit_for(int code)
@@ -284,6 +319,17 @@ void sj_cli_table_release(struct sj_cli_table *t)
 }
 
 /* ---- Ledger ------------------------------------------------------------------------------- */
+
+void sj_cli_print_listing(json_t *list, struct sj_cli_table *t, bool is_json)
+{
+    if (is_json) {
+        sj_cli_print_json(list);
+    } else {
+        sj_cli_table_print(t, stdout);
+        json_decref(list);
+    }
+    sj_cli_table_release(t);
+}
 
 int sj_cli_audit(struct sj_store *store, const char *action, const char *object_type,
                  int64_t object_id, json_t *payload, struct sj_err *err)

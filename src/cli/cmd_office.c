@@ -26,40 +26,14 @@ struct office_args {
     bool is_json;
 };
 
-static const char **positional_slot(struct office_args *a)
-{
-    if (!a->sub)
-        return &a->sub;
-    if (!a->code)
-        return &a->code;
-    if (!a->name)
-        return &a->name;
-    return NULL;
-}
-
 static int parse(int argc, char **argv, struct office_args *a)
 {
-    for (int i = 1; i < argc; i++) {
-        const char **slot = NULL;
-        if (strcmp(argv[i], "--json") == 0) {
-            a->is_json = true;
-            continue;
-        }
-        bool is_option = argv[i][0] == '-';
-        if (strcmp(argv[i], "--parent") == 0)
-            slot = &a->parent;
-        else if (strcmp(argv[i], "--workspace") == 0)
-            slot = &a->workspace;
-        else if (is_option)
-            return sj_cli_usage_error(&sj_cmd_office, "unknown option '%s'", argv[i]);
-        else
-            slot = positional_slot(a);
-        if (!slot)
-            return sj_cli_usage_error(&sj_cmd_office, "unexpected argument '%s'", argv[i]);
-        if (is_option && ++i >= argc)
-            return sj_cli_usage_error(&sj_cmd_office, "%s needs a value", argv[i - 1]);
-        *slot = argv[i];
-    }
+    const struct sj_cli_named named[] = {{"--parent", &a->parent}, {"--workspace", &a->workspace}};
+    const char **const positional[] = {&a->sub, &a->code, &a->name};
+    int status = sj_cli_parse_named(&sj_cmd_office, argc, argv, named, SJ_ARRAY_LEN(named),
+                                    positional, SJ_ARRAY_LEN(positional), &a->is_json);
+    if (status != SJ_EXIT_OK)
+        return status;
     if (!a->sub)
         return sj_cli_usage_error(&sj_cmd_office, "which subcommand?");
     if (strcmp(a->sub, "add") == 0 && (!a->code || !a->name))
@@ -122,13 +96,7 @@ static int list(struct sj_store *store, const struct office_args *a, struct sj_e
                                              is_city ? "city" : "county", "parent",
                                              is_city ? NULL : parent));
     }
-    if (a->is_json) {
-        sj_cli_print_json(arr);
-    } else {
-        sj_cli_table_print(&t, stdout);
-        json_decref(arr);
-    }
-    sj_cli_table_release(&t);
+    sj_cli_print_listing(arr, &t, a->is_json);
     sj_office_list_free(offices, n);
     return SJ_EXIT_OK;
 }

@@ -38,30 +38,15 @@ struct user_args {
 
 static int parse(int argc, char **argv, struct user_args *a)
 {
-    for (int i = 1; i < argc; i++) {
-        const char **slot = NULL;
-        if (strcmp(argv[i], "--json") == 0) {
-            a->is_json = true;
-            continue;
-        }
-        if (strcmp(argv[i], "--office") == 0)
-            slot = &a->office;
-        else if (strcmp(argv[i], "--role") == 0)
-            slot = &a->role;
-        else if (strcmp(argv[i], "--display-name") == 0)
-            slot = &a->display_name;
-        else if (strcmp(argv[i], "--workspace") == 0)
-            slot = &a->workspace;
-        else if (argv[i][0] == '-')
-            return sj_cli_usage_error(&sj_cmd_user, "unknown option '%s'", argv[i]);
-        else
-            slot = !a->sub ? &a->sub : !a->name ? &a->name : NULL;
-        if (!slot)
-            return sj_cli_usage_error(&sj_cmd_user, "unexpected argument '%s'", argv[i]);
-        if (argv[i][0] == '-' && ++i >= argc)
-            return sj_cli_usage_error(&sj_cmd_user, "%s needs a value", argv[i - 1]);
-        *slot = argv[i];
-    }
+    const struct sj_cli_named named[] = {{"--office", &a->office},
+                                         {"--role", &a->role},
+                                         {"--display-name", &a->display_name},
+                                         {"--workspace", &a->workspace}};
+    const char **const positional[] = {&a->sub, &a->name};
+    int status = sj_cli_parse_named(&sj_cmd_user, argc, argv, named, SJ_ARRAY_LEN(named),
+                                    positional, SJ_ARRAY_LEN(positional), &a->is_json);
+    if (status != SJ_EXIT_OK)
+        return status;
     if (!a->sub)
         return sj_cli_usage_error(&sj_cmd_user, "which subcommand?");
     bool wants_name = strcmp(a->sub, "list") != 0;
@@ -212,13 +197,7 @@ static int list(struct sj_store *store, const struct user_args *a, struct sj_err
                                              sj_role_name(users[i].role), "office", code,
                                              "disabled", users[i].is_disabled));
     }
-    if (a->is_json) {
-        sj_cli_print_json(arr);
-    } else {
-        sj_cli_table_print(&t, stdout);
-        json_decref(arr);
-    }
-    sj_cli_table_release(&t);
+    sj_cli_print_listing(arr, &t, a->is_json);
     sj_user_list_free(users, n);
     sj_office_list_free(offices, n_offices);
     return SJ_EXIT_OK;

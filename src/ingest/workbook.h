@@ -1,8 +1,9 @@
 /*
  * workbook.h - internal to src/ingest: what the workbook readers share. The cell-text
  * helpers (cellfmt.c) turn spreadsheet numbers and date serials into the text a reader
- * hands out, for both xlsx.c and xls.c; the xlsx part (xlsx_meta.c) opens the zip, refuses
- * zip bombs, and loads the workbook's sheet list, styles and shared strings for xlsx.c.
+ * hands out, for both xlsx.c and xls.c, which also build their rows alike (workbook_row.c); the
+ * xlsx part (xlsx_meta.c) opens the zip, refuses zip bombs, and loads the workbook's sheet list,
+ * styles and shared strings for xlsx.c.
  */
 #ifndef SHUJIAN_INGEST_WORKBOOK_H
 #define SHUJIAN_INGEST_WORKBOOK_H
@@ -45,6 +46,31 @@ size_t sj_ingest_format_serial(double serial, bool is_1904, enum sj_numfmt_class
 /* Decodes the OOXML escapes _xHHHH_ in s[0..len) in place (UTF-8 output is never longer)
  * and returns the new length. */
 size_t sj_ingest_unescape_ooxml(char *s, size_t len);
+
+/* ---- The row a workbook reader builds (workbook_row.c) ------------------------------------ */
+
+/* A sheet row being built: cell i is data[off[i] .. off[i] + len[i]), len 0 for an empty cell;
+ * width is one past the last cell set. cells is what the reader hands out (sj_sheet_row_out),
+ * valid until the row is cleared. */
+struct sj_sheet_row {
+    size_t max_cell, max_cells; /* the reader's caps (sj_reader_opts, with their defaults) */
+    struct sj_buf data;
+    size_t *off, *len;
+    struct sj_str *cells;
+    size_t width, cap;
+};
+
+/* Caps from opts (may be NULL); the row's bytes are capped at row_cells * (max_cell + 1),
+ * or the sj_buf default when row_cells is 0. */
+void sj_sheet_row_init(struct sj_sheet_row *r, const struct sj_reader_opts *opts, size_t row_cells);
+void sj_sheet_row_release(struct sj_sheet_row *r);
+/* Empties the row for the next one. */
+void sj_sheet_row_clear(struct sj_sheet_row *r);
+/* Sets cell col (0-based) to s (n bytes, copied). SJ_ETOOBIG when the row's bytes would pass
+ * their cap; the cell is then left empty. */
+int sj_sheet_row_set(struct sj_sheet_row *r, size_t col, const char *s, size_t n);
+/* Points out at the row's cells (borrowed from r), numbered source_row in the sheet. */
+void sj_sheet_row_out(struct sj_sheet_row *r, int64_t source_row, struct sj_reader_row *out);
 
 /* ---- XLSX parts (xlsx_meta.c) ----------------------------------------------------------- */
 

@@ -18,18 +18,13 @@
 struct xls {
     char *path;
     const void *handle;
-    size_t max_cell, max_cells;
     char **names; /* sheet names (malloc) */
     size_t sheet_count;
     size_t sheet;
     bool is_selected;
     unsigned rows, next_row;
     unsigned short columns;
-    /* the row: cell i is data[off[i] .. off[i] + len[i]) */
-    struct sj_buf data;
-    size_t *off, *len;
-    struct sj_str *cells;
-    size_t width, cap;
+    struct sj_sheet_row cur; /* the row being read */
 };
 
 /* Says why freexl refused the file. */
@@ -109,23 +104,6 @@ static int xls_select(void *impl, size_t index, struct sj_err *err)
     return 0;
 }
 
-static void set_cell(struct xls *x, size_t col, const char *s, size_t n)
-{
-    if (col >= x->cap) {
-        size_t cap = x->cap ? x->cap : 16;
-        while (cap <= col)
-            cap *= 2;
-        x->off = sj_xrealloc(x->off, cap * sizeof *x->off);
-        x->len = sj_xrealloc(x->len, cap * sizeof *x->len);
-        x->cap = cap;
-    }
-    for (; x->width <= col; x->width++)
-        x->len[x->width] = 0;
-    x->off[col] = x->data.len;
-    x->len[col] = n;
-    sj_buf_append(&x->data, s, n); /* cannot pass the cap: columns * max_cell is below it */
-}
-
 /* The text of a cell; num has room for SJ_CELL_TEXT_MAX bytes. */
 static struct sj_str cell_text(const FreeXL_CellValue *v, char *num)
 {
@@ -148,8 +126,7 @@ static struct sj_str cell_text(const FreeXL_CellValue *v, char *num)
 /* Reads sheet row r into the row buffers. */
 static int read_row(struct xls *x, unsigned r, struct sj_err *err)
 {
-    x->width = 0;
-    sj_buf_reset(&x->data);
+    sj_sheet_row_clear(&x->cur);
     for (unsigned short c = 0; c < x->columns; c++) {
         FreeXL_CellValue v;
         char num[SJ_CELL_TEXT_MAX];
@@ -159,9 +136,9 @@ static int read_row(struct xls *x, unsigned r, struct sj_err *err)
         if (s.len == 0)
             continue;
         const char *why = NULL;
-        if (c >= x->max_cells)
+        if (c >= x->cur.max_cells)
             why = "超出每行列数上限";
-        else if (s.len > x->max_cell)
+        else if (s.len > x->cur.max_cell)
             why = "内容超过单元格上限";
         if (why) {
             sj_err_at(err, x->path, (long)r + 1, (long)c + 1, NULL);
@@ -169,7 +146,7 @@ static int read_row(struct xls *x, unsigned r, struct sj_err *err)
                 snprintf(err->sheet, sizeof err->sheet, "%s", x->names[x->sheet]);
             return sj_err_set(err, SJ_ETOOBIG, "第 %u 列%s", (unsigned)c + 1, why);
         }
-        set_cell(x, c, s.ptr, s.len);
+        sj_sheet_row_set(&x->cur, c, s.ptr, s.len); /* the row cap (256 columns) holds */
     }
     return 0;
 }
@@ -186,15 +163,9 @@ static int xls_next(void *impl, struct sj_reader_row *row, struct sj_err *err)
         int rc = read_row(x, r, err);
         if (rc)
             return rc;
-        if (x->width == 0)
+        if (x->cur.width == 0)
             continue;
-        x->cells = sj_xrealloc(x->cells, x->width * sizeof *x->cells);
-        for (size_t i = 0; i < x->width; i++)
-            x->cells[i] =
-                x->len[i] ? sj_str_make(x->data.data + x->off[i], x->len[i]) : sj_str_make("", 0);
-        row->source_row = (int64_t)r + 1;
-        row->cell_count = x->width;
-        row->cells = x->cells;
+        sj_sheet_row_out(&x->cur, (int64_t)r + 1, row);
         return 1;
     }
     return 0;
@@ -210,10 +181,7 @@ static void xls_close(void *impl)
     for (size_t i = 0; i < x->sheet_count; i++)
         free(x->names[i]);
     free(x->names);
-    sj_buf_release(&x->data);
-    free(x->off);
-    free(x->len);
-    free(x->cells);
+    sj_sheet_row_release(&x->cur);
     free(x->path);
     free(x);
 }
@@ -223,9 +191,7 @@ static int xls_open(const char *path, const struct sj_reader_opts *opts, void **
 {
     struct xls *x = sj_xcalloc(1, sizeof *x);
     x->path = sj_xstrdup(path);
-    x->max_cell = opts && opts->max_cell ? opts->max_cell : (size_t)1 << 20;
-    x->max_cells = opts && opts->max_cells ? opts->max_cells : 4096;
-    sj_buf_init(&x->data, (size_t)256 * (x->max_cell + 1));
+    sj_sheet_row_init(&x->cur, opts, 256);
     errno = 0;
     int code = freexl_open(path, &x->handle);
     int rc = code == FREEXL_OK ? load_sheets(x, err) : open_error(path, code, err);

@@ -32,7 +32,6 @@ struct active_merge {
 struct xlsx {
     char *path;
     struct sj_xlsx_book book;
-    size_t max_cell, max_cells;
     size_t sheet;
     /* the sheet stream: parser is NULL when no sheet is open */
     XML_Parser parser;
@@ -46,12 +45,8 @@ struct xlsx {
     enum cell_type cell_type;
     unsigned long cell_style;
     struct sj_buf text;
-    /* the row being built: cell i is data[off[i] .. off[i] + len[i]) */
-    struct sj_buf data;
-    size_t *off, *len;
-    size_t width, cap;
+    struct sj_sheet_row cur; /* the row being built */
     bool is_row_ready;
-    struct sj_str *cells;
     /* merged ranges of the sheet, sorted by first row */
     struct sj_xlsx_merge *merges;
     size_t merge_count, merge_next;
@@ -76,22 +71,8 @@ static void fail(struct xlsx *x, int code, const char *fmt, ...)
 
 static void set_cell(struct xlsx *x, size_t col, const char *s, size_t n)
 {
-    if (col >= x->cap) {
-        size_t cap = x->cap ? x->cap : 16;
-        while (cap <= col)
-            cap *= 2;
-        x->off = sj_xrealloc(x->off, cap * sizeof *x->off);
-        x->len = sj_xrealloc(x->len, cap * sizeof *x->len);
-        x->cap = cap;
-    }
-    for (; x->width <= col; x->width++)
-        x->len[x->width] = 0;
-    x->off[col] = x->data.len;
-    x->len[col] = n;
-    if (n && sj_buf_append(&x->data, s, n) != 0) {
-        x->len[col] = 0;
-        fail(x, SJ_ETOOBIG, "这一行的内容超过 %zu MiB 上限", x->data.max_len >> 20);
-    }
+    if (sj_sheet_row_set(&x->cur, col, s, n) < 0)
+        fail(x, SJ_ETOOBIG, "这一行的内容超过 %zu MiB 上限", x->cur.data.max_len >> 20);
 }
 
 /* Normalises an ISO 8601 value of a t="d" cell to "YYYY-MM-DD[ HH:MM:SS]". */
@@ -181,8 +162,9 @@ static void finish_cell(struct xlsx *x)
     struct sj_str v = cell_value(x, out);
     if (v.len == 0 || x->code)
         return;
-    if (x->cell_col >= x->max_cells) {
-        fail(x, SJ_ETOOBIG, "第 %u 列有值，超出每行 %zu 列的上限", x->cell_col + 1, x->max_cells);
+    if (x->cell_col >= x->cur.max_cells) {
+        fail(x, SJ_ETOOBIG, "第 %u 列有值，超出每行 %zu 列的上限", x->cell_col + 1,
+             x->cur.max_cells);
         return;
     }
     set_cell(x, x->cell_col, v.ptr, v.len);
@@ -196,7 +178,7 @@ static void activate_merges(struct xlsx *x)
          x->merge_next++) {
         const struct sj_xlsx_merge *m = &x->merges[x->merge_next];
         /* Valid ranges never overlap, so a row has at most max_cells of them. */
-        if (m->r2 < x->row_num || x->active_count >= x->max_cells)
+        if (m->r2 < x->row_num || x->active_count >= x->cur.max_cells)
             continue;
         if (x->active_count == 0 || (x->active_count & (x->active_count - 1)) == 0)
             x->active = sj_xrealloc(x->active, (x->active_count ? x->active_count * 2 : 1) *
@@ -209,7 +191,7 @@ static void activate_merges(struct xlsx *x)
  * values. At most 2 * max_cells cells are filled per row (overlapping ranges are invalid). */
 static void apply_merges(struct xlsx *x)
 {
-    size_t keep = 0, budget = 2 * x->max_cells;
+    size_t keep = 0, budget = 2 * x->cur.max_cells;
     activate_merges(x);
     for (size_t i = 0; i < x->active_count; i++) {
         struct active_merge a = x->active[i];
@@ -218,13 +200,14 @@ static void apply_merges(struct xlsx *x)
             free(a.value);
             continue;
         }
-        size_t first = m->c1 - 1, last = m->c2 - 1 < x->max_cells ? m->c2 - 1 : x->max_cells - 1;
-        if (m->r1 == x->row_num && first < x->width && x->len[first] > 0 && !a.value) {
-            a.len = x->len[first];
-            a.value = sj_xstrndup(x->data.data + x->off[first], a.len);
+        size_t first = m->c1 - 1,
+               last = m->c2 - 1 < x->cur.max_cells ? m->c2 - 1 : x->cur.max_cells - 1;
+        if (m->r1 == x->row_num && first < x->cur.width && x->cur.len[first] > 0 && !a.value) {
+            a.len = x->cur.len[first];
+            a.value = sj_xstrndup(x->cur.data.data + x->cur.off[first], a.len);
         }
         for (size_t c = first; c <= last && budget > 0 && !x->code; c++, budget--) {
-            if (!(m->r1 == x->row_num && c == first) && (a.len || c < x->width))
+            if (!(m->r1 == x->row_num && c == first) && (a.len || c < x->cur.width))
                 set_cell(x, c, a.value, a.len);
         }
         x->active[keep++] = a;
@@ -236,9 +219,9 @@ static void finish_row(struct xlsx *x)
 {
     if (x->merge_count)
         apply_merges(x);
-    while (x->width > 0 && x->len[x->width - 1] == 0)
-        x->width--;
-    if (x->width > 0 && !x->code) {
+    while (x->cur.width > 0 && x->cur.len[x->cur.width - 1] == 0)
+        x->cur.width--;
+    if (x->cur.width > 0 && !x->code) {
         x->is_row_ready = true;
         XML_StopParser(x->parser, XML_TRUE);
     }
@@ -263,8 +246,7 @@ static void start_row(struct xlsx *x, const char **attrs)
     x->row_num = x->last_row = num;
     x->in_row = 1;
     x->next_col = 1;
-    x->width = 0;
-    sj_buf_reset(&x->data);
+    sj_sheet_row_clear(&x->cur);
 }
 
 static void start_cell(struct xlsx *x, const char **attrs)
@@ -351,7 +333,8 @@ static void XMLCALL sheet_chars(void *data, const XML_Char *s, int len)
 {
     struct xlsx *x = data;
     if ((x->in_v || x->in_t) && !x->code && sj_buf_append(&x->text, s, (size_t)len) != 0)
-        fail(x, SJ_ETOOBIG, "第 %u 列的内容超过单元格上限 %zu 字节", x->cell_col + 1, x->max_cell);
+        fail(x, SJ_ETOOBIG, "第 %u 列的内容超过单元格上限 %zu 字节", x->cell_col + 1,
+             x->cur.max_cell);
 }
 
 static void XMLCALL sheet_doctype(void *data, const XML_Char *name, const XML_Char *sysid,
@@ -466,7 +449,7 @@ static int xlsx_select(void *impl, size_t index, struct sj_err *err)
     x->code = 0;
     x->in_sheet_data = x->in_row = x->in_cell = x->in_v = x->in_is = x->in_t = x->in_rph = 0;
     x->row_num = x->last_row = 0;
-    x->width = 0;
+    x->cur.width = 0;
     int rc = open_stream(x, err);
     if (rc)
         close_stream(x);
@@ -486,13 +469,7 @@ static int xlsx_next(void *impl, struct sj_reader_row *row, struct sj_err *err)
     int rc = pump(x, err);
     if (rc < 0 || !x->is_row_ready)
         return rc;
-    x->cells = sj_xrealloc(x->cells, x->width * sizeof *x->cells);
-    for (size_t i = 0; i < x->width; i++)
-        x->cells[i] =
-            x->len[i] ? sj_str_make(x->data.data + x->off[i], x->len[i]) : sj_str_make("", 0);
-    row->source_row = x->row_num;
-    row->cell_count = x->width;
-    row->cells = x->cells;
+    sj_sheet_row_out(&x->cur, x->row_num, row);
     return 1;
 }
 
@@ -504,10 +481,7 @@ static void xlsx_close(void *impl)
     close_stream(x);
     sj_xlsx_book_release(&x->book);
     sj_buf_release(&x->text);
-    sj_buf_release(&x->data);
-    free(x->off);
-    free(x->len);
-    free(x->cells);
+    sj_sheet_row_release(&x->cur);
     free(x->path);
     free(x);
 }
@@ -517,13 +491,11 @@ static int xlsx_open(const char *path, const struct sj_reader_opts *opts, void *
 {
     struct xlsx *x = sj_xcalloc(1, sizeof *x);
     x->path = sj_xstrdup(path);
-    x->max_cell = opts && opts->max_cell ? opts->max_cell : (size_t)1 << 20;
-    x->max_cells = opts && opts->max_cells ? opts->max_cells : 4096;
+    sj_sheet_row_init(&x->cur, opts, 0);
     sj_arena_init(&x->book.arena, 0);
     x->book.path = x->path;
-    x->book.max_cell = x->max_cell;
-    sj_buf_init(&x->text, x->max_cell);
-    sj_buf_init(&x->data, 0);
+    x->book.max_cell = x->cur.max_cell;
+    sj_buf_init(&x->text, x->cur.max_cell);
     int rc = sj_xlsx_zip_open(&x->book, err);
     if (rc == 0)
         rc = sj_xlsx_book_load(&x->book, err);

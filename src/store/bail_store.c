@@ -193,8 +193,8 @@ static void subject_row(sqlite3_stmt *st, void *item)
     s->case_number = sj_store_bail_col_t(st, 7);
     s->prosecutor_id = sj_store_bail_col_i(st, 8);
     s->police_id = sj_store_bail_col_i(st, 9);
-    snprintf(s->bail_start, sizeof s->bail_start, "%s", (const char *)sqlite3_column_text(st, 10));
-    snprintf(s->bail_end, sizeof s->bail_end, "%s", (const char *)sqlite3_column_text(st, 11));
+    sj_store_bail_col_copy(st, 10, s->bail_start, sizeof s->bail_start);
+    sj_store_bail_col_copy(st, 11, s->bail_end, sizeof s->bail_end);
     s->conditions = sj_store_bail_col_t(st, 12);
     sj_bail_status_parse((const char *)sqlite3_column_text(st, 13), &s->status);
     s->created_ms = sj_store_bail_col_i(st, 14);

@@ -133,15 +133,22 @@ int sj_store_bail_leave_settle(struct sj_store *store, int64_t id, int64_t now_m
     "escalate_at_ms, escalated_ms, escalated_to, acknowledged_by, acknowledged_ms, resolved_by, "  \
     "resolved_ms, resolution, coalesce(ledger_index, -1)"
 
+void sj_store_bail_col_alert_state(sqlite3_stmt *st, int col, enum sj_bail_alert_kind *kind,
+                                   enum sj_bail_severity *severity,
+                                   enum sj_bail_alert_status *status)
+{
+    sj_bail_alert_kind_parse((const char *)sqlite3_column_text(st, col), kind);
+    sj_bail_severity_parse((const char *)sqlite3_column_text(st, col + 1), severity);
+    sj_bail_alert_status_parse((const char *)sqlite3_column_text(st, col + 2), status);
+}
+
 static void alert_row(sqlite3_stmt *st, void *item)
 {
     struct sj_bail_alert *a = item;
     a->id = sj_store_bail_col_i(st, 0);
     a->subject_id = sj_store_bail_col_i(st, 1);
     a->office_id = sj_store_bail_col_i(st, 2);
-    sj_bail_alert_kind_parse((const char *)sqlite3_column_text(st, 3), &a->kind);
-    sj_bail_severity_parse((const char *)sqlite3_column_text(st, 4), &a->severity);
-    sj_bail_alert_status_parse((const char *)sqlite3_column_text(st, 5), &a->status);
+    sj_store_bail_col_alert_state(st, 3, &a->kind, &a->severity, &a->status);
     a->detail = sj_store_bail_col_t(st, 6);
     a->source = sj_store_bail_col_t(st, 7);
     a->raised_ms = sj_store_bail_col_i(st, 8);
@@ -306,7 +313,7 @@ static void review_row(sqlite3_stmt *st, void *item)
     r->id = sj_store_bail_col_i(st, 1);
     r->subject_id = sj_store_bail_col_i(st, 2);
     r->at_ms = sj_store_bail_col_i(st, 3);
-    snprintf(r->status, sizeof r->status, "%s", (const char *)sqlite3_column_text(st, 4));
+    sj_store_bail_col_copy(st, 4, r->status, sizeof r->status);
     r->is_handled = sqlite3_column_int(st, 5) != 0;
 }
 

@@ -38,5 +38,12 @@ int sj_store_bail_read_one(struct sj_store *store, sqlite3_stmt *st, sj_store_ba
                            void *item, struct sj_err *err, const char *what);
 int64_t sj_store_bail_col_i(sqlite3_stmt *st, int col);
 char *sj_store_bail_col_t(sqlite3_stmt *st, int col);
+/* Copies column col's text into out (size bytes, cut to fit); NULL gives "". */
+void sj_store_bail_col_copy(sqlite3_stmt *st, int col, char *out, size_t size);
+/* Reads an alert's kind, severity and status from columns col, col + 1 and col + 2 (the one
+ * reading of them for sj_bail_alert and sj_bail_alert_fact). */
+void sj_store_bail_col_alert_state(sqlite3_stmt *st, int col, enum sj_bail_alert_kind *kind,
+                                   enum sj_bail_severity *severity,
+                                   enum sj_bail_alert_status *status);
 
 #endif

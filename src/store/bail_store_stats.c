@@ -21,9 +21,7 @@ static void fact_row(sqlite3_stmt *st, void *item)
     f->id = sj_store_bail_col_i(st, 0);
     f->subject_id = sj_store_bail_col_i(st, 1);
     f->office_id = sj_store_bail_col_i(st, 2);
-    sj_bail_alert_kind_parse((const char *)sqlite3_column_text(st, 3), &f->kind);
-    sj_bail_severity_parse((const char *)sqlite3_column_text(st, 4), &f->severity);
-    sj_bail_alert_status_parse((const char *)sqlite3_column_text(st, 5), &f->status);
+    sj_store_bail_col_alert_state(st, 3, &f->kind, &f->severity, &f->status);
     f->raised_ms = sj_store_bail_col_i(st, 6);
     f->acknowledged_ms = sj_store_bail_col_i(st, 7);
     f->ledger_index = sj_store_bail_col_i(st, 8);
@@ -79,7 +77,7 @@ int sj_store_bail_checkin_times(struct sj_store *store, int64_t subject_id, int6
                                    "读取打卡记录");
 }
 
-static void copy_text(sqlite3_stmt *st, int col, char *out, size_t size)
+void sj_store_bail_col_copy(sqlite3_stmt *st, int col, char *out, size_t size)
 {
     const char *text = (const char *)sqlite3_column_text(st, col);
     snprintf(out, size, "%s", text ? text : "");
@@ -96,13 +94,13 @@ static void checkin_row(sqlite3_stmt *st, void *item)
     c->lat = sqlite3_column_double(st, 5);
     c->lon = sqlite3_column_double(st, 6);
     c->accuracy_m = sqlite3_column_double(st, 7);
-    copy_text(st, 8, c->datum, sizeof c->datum);
-    copy_text(st, 9, c->status, sizeof c->status);
+    sj_store_bail_col_copy(st, 8, c->datum, sizeof c->datum);
+    sj_store_bail_col_copy(st, 9, c->status, sizeof c->status);
     c->flags = (unsigned)sj_store_bail_col_i(st, 10);
-    copy_text(st, 11, c->slot_kind, sizeof c->slot_kind);
+    sj_store_bail_col_copy(st, 11, c->slot_kind, sizeof c->slot_kind);
     c->slot_start_ms = sj_store_bail_col_i(st, 12);
     c->slot_end_ms = sj_store_bail_col_i(st, 13);
-    copy_text(st, 14, c->face, sizeof c->face);
+    sj_store_bail_col_copy(st, 14, c->face, sizeof c->face);
     c->face_score =
         sqlite3_column_type(st, 15) == SQLITE_NULL ? -1.0 : sqlite3_column_double(st, 15);
     c->answer = sj_store_bail_col_t(st, 16);

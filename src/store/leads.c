@@ -15,9 +15,9 @@
 #include <strings.h>
 
 #include "shujian/leads.h"
-#include "store/store_int.h"
+#include "store/leads_int.h"
 
-#define SQL_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+#define SQL_NOW SJ_LEAD_SQL_NOW
 #define RUN_ACTOR "shujian"
 
 /* ---- Names ---------------------------------------------------------------------------------- */
@@ -96,7 +96,7 @@ int sj_lead_outcome_parse(const char *text, enum sj_lead_outcome *outcome)
 }
 
 /* Stored text back to the enums; unknown text (never written by us) reads as the default. */
-static enum sj_lead_status status_from_db(const unsigned char *text)
+enum sj_lead_status sj_lead_status_from_db(const unsigned char *text)
 {
     enum sj_lead_status status = SJ_LEAD_PENDING;
     if (text)
@@ -112,7 +112,7 @@ static enum sj_lead_outcome outcome_from_db(const unsigned char *text)
     return outcome;
 }
 
-static void bind_outcome(sqlite3_stmt *stmt, int index, enum sj_lead_outcome outcome)
+void sj_lead_bind_outcome(sqlite3_stmt *stmt, int index, enum sj_lead_outcome outcome)
 {
     if (outcome == SJ_OUTCOME_NONE || (unsigned)outcome >= SJ_OUTCOME_COUNT)
         sqlite3_bind_null(stmt, index);
@@ -140,17 +140,9 @@ void sj_lead_make_id(const char *model_id, const char *subject, char id[SJ_LEAD_
 
 /* ---- Small statement helpers ---------------------------------------------------------------- */
 
-static void bind_text_or_null(sqlite3_stmt *stmt, int index, const char *text)
-{
-    if (text)
-        sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(stmt, index);
-}
-
 /* Steps a statement that returns no rows and resets it for reuse. */
-static int step_done(struct sj_store *store, sqlite3_stmt *stmt, const char *what,
-                     struct sj_err *err)
+int sj_lead_step_done(struct sj_store *store, sqlite3_stmt *stmt, const char *what,
+                      struct sj_err *err)
 {
     int rc = 0;
     if (sqlite3_step(stmt) != SQLITE_DONE)
@@ -160,7 +152,7 @@ static int step_done(struct sj_store *store, sqlite3_stmt *stmt, const char *wha
     return rc;
 }
 
-static void rollback(struct sj_store *store)
+void sj_lead_rollback(struct sj_store *store)
 {
     if (!sqlite3_get_autocommit(store->db))
         sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
@@ -168,7 +160,7 @@ static void rollback(struct sj_store *store)
 
 /* A transaction must not already be open on the connection: an import holds one, and so
  * does a run that has not finished. */
-static int begin_write(struct sj_store *store, struct sj_err *err)
+int sj_lead_begin_write(struct sj_store *store, struct sj_err *err)
 {
     if (store->in_import || !sqlite3_get_autocommit(store->db))
         return sj_err_set(err, SJ_EINVAL, "工作区正在导入或运行模型，请在其结束后再试");
@@ -303,7 +295,7 @@ int sj_lead_run_begin(struct sj_store *store, const struct sj_lead_run_spec *spe
     *out = NULL;
     if (!spec || !spec->model_id || !spec->model_id[0])
         return sj_err_set(err, SJ_EINVAL, "a model run needs a model id");
-    int rc = begin_write(store, err);
+    int rc = sj_lead_begin_write(store, err);
     if (rc < 0)
         return rc;
     struct sj_lead_run *run = sj_xcalloc(1, sizeof *run);
@@ -336,7 +328,7 @@ static int add_run_history(struct sj_lead_run *run, const char *id, const char *
     sqlite3_bind_text(run->insert_history, 1, id, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(run->insert_history, 2, action, -1, SQLITE_STATIC);
     sqlite3_bind_int64(run->insert_history, 3, run->id);
-    return step_done(run->store, run->insert_history, "recording a lead's history", err);
+    return sj_lead_step_done(run->store, run->insert_history, "recording a lead's history", err);
 }
 
 static int insert_lead(struct sj_lead_run *run, const char *id, const char *subject,
@@ -349,7 +341,7 @@ static int insert_lead(struct sj_lead_run *run, const char *id, const char *subj
     sqlite3_bind_text(stmt, 4, subject, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(stmt, 5, title ? title : subject, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(stmt, 6, run->id);
-    int rc = step_done(run->store, stmt, "recording a lead", err);
+    int rc = sj_lead_step_done(run->store, stmt, "recording a lead", err);
     return rc < 0 ? rc : add_run_history(run, id, "found", err);
 }
 
@@ -361,7 +353,7 @@ static int seen_again(struct sj_lead_run *run, const char *id, const char *subje
     sqlite3_bind_int64(stmt, 2, run->id);
     sqlite3_bind_text(stmt, 3, title ? title : subject, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(stmt, 4, run->function, -1, SQLITE_STATIC);
-    int rc = step_done(run->store, stmt, "updating a lead", err);
+    int rc = sj_lead_step_done(run->store, stmt, "updating a lead", err);
     return rc < 0 ? rc : add_run_history(run, id, "seen-again", err);
 }
 
@@ -407,7 +399,7 @@ int sj_lead_evidence_add(struct sj_lead_run *run, const char *lead_id, int64_t d
     sqlite3_bind_int64(stmt, 3, row_id);
     sqlite3_bind_int64(stmt, 4, run->id);
     sqlite3_bind_text(stmt, 5, values_json ? values_json : "{}", -1, SQLITE_TRANSIENT);
-    return step_done(run->store, stmt, "recording a lead's evidence", err);
+    return sj_lead_step_done(run->store, stmt, "recording a lead's evidence", err);
 }
 
 int sj_lead_run_finish(struct sj_lead_run *run, const struct sj_lead_run_counts *counts,
@@ -426,7 +418,7 @@ int sj_lead_run_finish(struct sj_lead_run *run, const struct sj_lead_run_counts 
         sqlite3_bind_int64(stmt, 3, counts ? counts->row_count : 0);
         sqlite3_bind_int64(stmt, 4, counts ? counts->lead_count : 0);
         sqlite3_bind_int64(stmt, 5, counts ? counts->new_count : 0);
-        rc = step_done(store, stmt, "finishing the model run", err);
+        rc = sj_lead_step_done(store, stmt, "finishing the model run", err);
     }
     sj_store_finish(store, stmt);
     if (rc < 0) {
@@ -436,7 +428,7 @@ int sj_lead_run_finish(struct sj_lead_run *run, const struct sj_lead_run_counts 
     run_free(run);
     rc = sj_store_exec(store, "COMMIT", err);
     if (rc < 0)
-        rollback(store);
+        sj_lead_rollback(store);
     return rc;
 }
 
@@ -446,17 +438,12 @@ void sj_lead_run_abort(struct sj_lead_run *run)
         return;
     struct sj_store *store = run->store;
     run_free(run);
-    rollback(store);
+    sj_lead_rollback(store);
 }
 
 /* ---- Reading leads -------------------------------------------------------------------------- */
 
-#define LEAD_COLUMNS                                                                               \
-    "l.id, l.model_id, l.function, l.subject, l.title, l.status, l.outcome, l.first_run, "         \
-    "l.last_run, l.seen_count, l.created_at, l.updated_at, "                                       \
-    "(SELECT count(*) FROM lead_evidence e WHERE e.lead_id = l.id)"
-
-static void fill_lead(sqlite3_stmt *stmt, struct sj_lead *lead)
+void sj_lead_read_row(sqlite3_stmt *stmt, struct sj_lead *lead)
 {
     memset(lead, 0, sizeof *lead);
     const unsigned char *id = sqlite3_column_text(stmt, 0);
@@ -465,7 +452,7 @@ static void fill_lead(sqlite3_stmt *stmt, struct sj_lead *lead)
     lead->function = sj_store_column_dup(stmt, 2);
     lead->subject = sj_store_column_dup(stmt, 3);
     lead->title = sj_store_column_dup(stmt, 4);
-    lead->status = status_from_db(sqlite3_column_text(stmt, 5));
+    lead->status = sj_lead_status_from_db(sqlite3_column_text(stmt, 5));
     lead->outcome = outcome_from_db(sqlite3_column_text(stmt, 6));
     lead->first_run = sqlite3_column_int64(stmt, 7);
     lead->last_run = sqlite3_column_int64(stmt, 8);
@@ -498,73 +485,6 @@ void sj_lead_list_release(struct sj_lead_list *list)
     memset(list, 0, sizeof *list);
 }
 
-#define LIST_WHERE                                                                                 \
-    " FROM leads l WHERE (?1 IS NULL OR l.model_id = ?1) AND (?2 IS NULL OR l.function = ?2) "     \
-    "AND (?3 IS NULL OR l.status = ?3)"
-
-static void bind_filter(sqlite3_stmt *stmt, const struct sj_lead_filter *filter)
-{
-    bind_text_or_null(stmt, 1, filter->model_id);
-    bind_text_or_null(stmt, 2, filter->function);
-    if (filter->has_status)
-        sqlite3_bind_text(stmt, 3, sj_lead_status_name(filter->status), -1, SQLITE_STATIC);
-}
-
-static int count_leads(struct sj_store *store, const struct sj_lead_filter *filter, int64_t *total,
-                       struct sj_err *err)
-{
-    sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare_cached(store, "SELECT count(*)" LIST_WHERE, &stmt, err);
-    if (rc < 0)
-        return rc;
-    bind_filter(stmt, filter);
-    if (sqlite3_step(stmt) == SQLITE_ROW)
-        *total = sqlite3_column_int64(stmt, 0);
-    else
-        rc = sj_store_db_error(store, err, "counting leads");
-    sj_store_finish(store, stmt);
-    return rc;
-}
-
-int sj_lead_list(struct sj_store *store, const struct sj_lead_filter *filter,
-                 struct sj_lead_list *list, struct sj_err *err)
-{
-    static const struct sj_lead_filter none = {0};
-    sqlite3_stmt *stmt = NULL;
-    size_t alloc = 0;
-    int step;
-    memset(list, 0, sizeof *list);
-    if (!filter)
-        filter = &none;
-    if (filter->limit < 0 || filter->offset < 0)
-        return sj_err_set(err, SJ_EINVAL, "limit and offset must be >= 0");
-    int rc = count_leads(store, filter, &list->total, err);
-    if (rc == 0)
-        rc = sj_store_prepare_cached(store,
-                                     "SELECT " LEAD_COLUMNS LIST_WHERE
-                                     " ORDER BY l.model_id, l.rowid LIMIT ?4 OFFSET ?5",
-                                     &stmt, err);
-    if (rc < 0)
-        goto out;
-    bind_filter(stmt, filter);
-    sqlite3_bind_int64(stmt, 4, filter->limit > 0 ? filter->limit : -1);
-    sqlite3_bind_int64(stmt, 5, filter->offset);
-    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (list->count == alloc) {
-            alloc = alloc ? alloc * 2 : 32;
-            list->items = sj_xrealloc(list->items, alloc * sizeof *list->items);
-        }
-        fill_lead(stmt, &list->items[list->count++]);
-    }
-    if (step != SQLITE_DONE)
-        rc = sj_store_db_error(store, err, "listing leads");
-out:
-    sj_store_finish(store, stmt);
-    if (rc < 0)
-        sj_lead_list_release(list);
-    return rc;
-}
-
 /* ---- One lead with its evidence and history ------------------------------------------------- */
 
 void sj_lead_detail_release(struct sj_lead_detail *detail)
@@ -595,14 +515,14 @@ static int get_lead(struct sj_store *store, const char *id, struct sj_lead *lead
                     struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare_cached(store, "SELECT " LEAD_COLUMNS " FROM leads l WHERE l.id = ?1",
-                                     &stmt, err);
+    int rc = sj_store_prepare_cached(
+        store, "SELECT " SJ_LEAD_COLUMNS " FROM leads l WHERE l.id = ?1", &stmt, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
     int step = sqlite3_step(stmt);
     if (step == SQLITE_ROW)
-        fill_lead(stmt, lead);
+        sj_lead_read_row(stmt, lead);
     else if (step == SQLITE_DONE)
         rc = sj_err_set(err, SJ_ENOTFOUND, "没有编号为“%s”的线索", id);
     else
@@ -701,8 +621,8 @@ static void fill_event(sqlite3_stmt *stmt, struct sj_lead_event *h)
     h->actor = sj_store_column_dup(stmt, 2);
     h->action = sj_store_column_dup(stmt, 3);
     h->has_status = sqlite3_column_type(stmt, 5) != SQLITE_NULL;
-    h->from_status = status_from_db(sqlite3_column_text(stmt, 4));
-    h->to_status = status_from_db(sqlite3_column_text(stmt, 5));
+    h->from_status = sj_lead_status_from_db(sqlite3_column_text(stmt, 4));
+    h->to_status = sj_lead_status_from_db(sqlite3_column_text(stmt, 5));
     h->outcome = outcome_from_db(sqlite3_column_text(stmt, 6));
     h->note = sj_store_column_dup(stmt, 7);
     h->run_id = sqlite3_column_int64(stmt, 8);
@@ -750,169 +670,17 @@ int sj_lead_get(struct sj_store *store, const char *id, struct sj_lead_detail *d
     return rc;
 }
 
-/* ---- Status changes ------------------------------------------------------------------------- */
-
-static bool is_blank(const char *s)
-{
-    return !s || sj_str_trim(sj_str_from_cstr(s)).len == 0;
-}
-
-static int check_change(const char *id, enum sj_lead_status from, const struct sj_lead_change *c,
-                        struct sj_err *err)
-{
-    const char *to_label = sj_lead_status_label(c->status);
-    if (from == c->status)
-        return sj_err_set(err, SJ_EINVAL, "线索 %s 已是“%s”", id, to_label);
-    if (c->status == SJ_LEAD_PENDING)
-        return sj_err_set(err, SJ_EINVAL, "线索 %s 不能退回“待核查”；需要重新核查请改为“核查中”",
-                          id);
-    bool is_closed = from == SJ_LEAD_CASE || from == SJ_LEAD_NO_CASE;
-    if (is_closed && c->status != SJ_LEAD_VERIFYING)
-        return sj_err_set(
-            err, SJ_EINVAL,
-            "线索 %s 已“%s”，不能直接改为“%s”；请先改为“核查中”（重新核查）并写明理由", id,
-            sj_lead_status_label(from), to_label);
-    return 0;
-}
-
-static int check_request(const struct sj_lead_change *c, struct sj_err *err)
-{
-    if ((unsigned)c->status >= SJ_LEAD_STATUS_COUNT || (unsigned)c->outcome >= SJ_OUTCOME_COUNT)
-        return sj_err_set(err, SJ_EINVAL, "unknown status or outcome");
-    if (is_blank(c->note))
-        return sj_err_set(err, SJ_EINVAL, "改变线索状态必须写明理由（说明）");
-    if (c->status == SJ_LEAD_CASE && c->outcome == SJ_OUTCOME_NONE)
-        return sj_err_set(err, SJ_EINVAL,
-                          "成案必须写明处理结果：立案监督、纠正违法通知书、检察建议或其他");
-    if (c->status != SJ_LEAD_CASE && c->outcome != SJ_OUTCOME_NONE)
-        return sj_err_set(err, SJ_EINVAL, "只有“成案”的线索才有处理结果");
-    return 0;
-}
-
-static int read_status(struct sj_store *store, const char *id, enum sj_lead_status *status,
-                       struct sj_err *err)
-{
-    sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare_cached(store, "SELECT status FROM leads WHERE id = ?1", &stmt, err);
-    if (rc < 0)
-        return rc;
-    sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-    int step = sqlite3_step(stmt);
-    if (step == SQLITE_ROW)
-        *status = status_from_db(sqlite3_column_text(stmt, 0));
-    else if (step == SQLITE_DONE)
-        rc = sj_err_set(err, SJ_ENOTFOUND, "没有编号为“%s”的线索", id);
-    else
-        rc = sj_store_db_error(store, err, "reading a lead's status");
-    sj_store_finish(store, stmt);
-    return rc;
-}
-
-static int write_change(struct sj_store *store, const char *id, enum sj_lead_status from,
-                        const struct sj_lead_change *c, struct sj_err *err)
-{
-    sqlite3_stmt *stmt = NULL;
-    int rc = sj_store_prepare_cached(
-        store, "UPDATE leads SET status = ?2, outcome = ?3, updated_at = " SQL_NOW " WHERE id = ?1",
-        &stmt, err);
-    if (rc < 0)
-        return rc;
-    sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, sj_lead_status_name(c->status), -1, SQLITE_STATIC);
-    bind_outcome(stmt, 3, c->outcome);
-    rc = step_done(store, stmt, "changing a lead's status", err);
-    sj_store_finish(store, stmt);
-    if (rc < 0)
-        return rc;
-    rc = sj_store_prepare_cached(
-        store,
-        "INSERT INTO lead_history (lead_id, at, actor, action, from_status, "
-        "to_status, outcome, note) VALUES (?1, " SQL_NOW ", ?2, 'status', ?3, "
-        "?4, ?5, ?6)",
-        &stmt, err);
-    if (rc < 0)
-        return rc;
-    sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, c->actor ? c->actor : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 3, sj_lead_status_name(from), -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 4, sj_lead_status_name(c->status), -1, SQLITE_STATIC);
-    bind_outcome(stmt, 5, c->outcome);
-    sqlite3_bind_text(stmt, 6, c->note, -1, SQLITE_STATIC);
-    rc = step_done(store, stmt, "recording a status change", err);
-    sj_store_finish(store, stmt);
-    return rc;
-}
-
-/* Reads, checks and writes a status change inside a transaction the caller holds. */
-static int change_status(struct sj_store *store, const char *id, const struct sj_lead_change *c,
-                         struct sj_err *err)
-{
-    enum sj_lead_status from = SJ_LEAD_PENDING;
-    int rc = read_status(store, id, &from, err);
-    if (rc == 0)
-        rc = check_change(id, from, c, err);
-    if (rc == 0)
-        rc = write_change(store, id, from, c, err);
-    return rc;
-}
-
-int sj_lead_set_status(struct sj_store *store, const char *id, const struct sj_lead_change *change,
-                       struct sj_err *err)
-{
-    if (!id || !change)
-        return sj_err_set(err, SJ_EINVAL, "no lead or change given");
-    int rc = check_request(change, err);
-    if (rc == 0)
-        rc = begin_write(store, err);
-    if (rc < 0)
-        return rc;
-    rc = change_status(store, id, change, err);
-    if (rc == 0)
-        rc = sj_store_exec(store, "COMMIT", err);
-    if (rc < 0)
-        rollback(store);
-    return rc;
-}
-
-int sj_lead_set_status_within(struct sj_store *store, const char *id,
-                              const struct sj_lead_change *change, struct sj_err *err)
-{
-    if (!id || !change)
-        return sj_err_set(err, SJ_EINVAL, "no lead or change given");
-    if (store->in_import || sqlite3_get_autocommit(store->db))
-        return sj_err_set(err, SJ_EINVAL, "sj_lead_set_status_within needs an open transaction");
-    int rc = check_request(change, err);
-    if (rc == 0)
-        rc = sj_store_exec(store, "SAVEPOINT sj_lead_status", err);
-    if (rc < 0)
-        return rc;
-    rc = change_status(store, id, change, err);
-    if (rc == 0)
-        rc = sj_store_exec(store, "RELEASE sj_lead_status", err);
-    if (rc < 0)
-        sqlite3_exec(store->db, "ROLLBACK TO sj_lead_status; RELEASE sj_lead_status", NULL, NULL,
-                     NULL);
-    return rc;
-}
-
 /* ---- Statistics ----------------------------------------------------------------------------- */
 
-/* Aggregates over the leads l of a group; column order matches read_counts. */
-#define STATS_COUNTS                                                                               \
-    "count(l.id), coalesce(sum(l.status <> 'pending'), 0), coalesce(sum(l.status = 'case'), 0), "  \
-    "coalesce(sum(l.status = 'no-case'), 0), coalesce(sum(l.outcome = 'filing'), 0), "             \
-    "coalesce(sum(l.outcome = 'correction'), 0), coalesce(sum(l.outcome = 'recommendation'), 0), " \
-    "coalesce(sum(l.outcome = 'other'), 0)"
-
-/* Columns: key, function, runs, then STATS_COUNTS. Every lead has a run (first_run), so
+/* Columns: key, function, runs, then SJ_LEAD_STATS_COUNTS. Every lead has a run (first_run), so
  * grouping the runs first loses no lead and also lists models that found nothing. */
 static const char stats_by_model[] =
     "SELECT m.model_id, (SELECT x.function FROM model_runs x WHERE x.model_id = m.model_id "
-    "ORDER BY x.id DESC LIMIT 1), m.runs, " STATS_COUNTS
+    "ORDER BY x.id DESC LIMIT 1), m.runs, " SJ_LEAD_STATS_COUNTS
     " FROM (SELECT model_id, count(*) AS runs FROM model_runs GROUP BY model_id) m "
     "LEFT JOIN leads l ON l.model_id = m.model_id GROUP BY m.model_id ORDER BY m.model_id";
 static const char stats_by_function[] =
-    "SELECT f.function, f.function, f.runs, " STATS_COUNTS
+    "SELECT f.function, f.function, f.runs, " SJ_LEAD_STATS_COUNTS
     " FROM (SELECT function, count(*) AS runs FROM model_runs GROUP BY function) f "
     "LEFT JOIN leads l ON l.function = f.function GROUP BY f.function ORDER BY f.function";
 
@@ -931,14 +699,11 @@ static void read_counts(sqlite3_stmt *stmt, struct sj_lead_stats_row *row)
     row->conversion = row->leads > 0 ? (double)row->cases / (double)row->leads : 0.0;
 }
 
-static int read_stats(struct sj_store *store, const char *sql, struct sj_lead_stats_row **rows,
-                      size_t *count, struct sj_err *err)
+int sj_lead_stats_collect(struct sj_store *store, sqlite3_stmt *stmt,
+                          struct sj_lead_stats_row **rows, size_t *count, struct sj_err *err)
 {
-    sqlite3_stmt *stmt = NULL;
     size_t alloc = 0;
-    int step, rc = sj_store_prepare_cached(store, sql, &stmt, err);
-    if (rc < 0)
-        return rc;
+    int step, rc = 0;
     while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
         if (*count == alloc) {
             alloc = alloc ? alloc * 2 : 8;
@@ -952,15 +717,30 @@ static int read_stats(struct sj_store *store, const char *sql, struct sj_lead_st
     return rc;
 }
 
-static void add_to_total(struct sj_lead_stats_row *total, const struct sj_lead_stats_row *row)
+static int read_stats(struct sj_store *store, const char *sql, struct sj_lead_stats_row **rows,
+                      size_t *count, struct sj_err *err)
 {
-    total->runs += row->runs;
-    total->leads += row->leads;
-    total->verified += row->verified;
-    total->cases += row->cases;
-    total->no_cases += row->no_cases;
-    for (int i = 0; i < SJ_OUTCOME_COUNT; i++)
-        total->outcomes[i] += row->outcomes[i];
+    sqlite3_stmt *stmt = NULL;
+    int rc = sj_store_prepare_cached(store, sql, &stmt, err);
+    return rc < 0 ? rc : sj_lead_stats_collect(store, stmt, rows, count, err);
+}
+
+void sj_lead_stats_add_total(struct sj_lead_stats *stats)
+{
+    struct sj_lead_stats_row *t = &stats->total;
+    t->key = sj_xstrdup("total");
+    t->function = sj_xstrdup("");
+    for (size_t i = 0; i < stats->function_count; i++) {
+        const struct sj_lead_stats_row *row = &stats->functions[i];
+        t->runs += row->runs;
+        t->leads += row->leads;
+        t->verified += row->verified;
+        t->cases += row->cases;
+        t->no_cases += row->no_cases;
+        for (int k = 0; k < SJ_OUTCOME_COUNT; k++)
+            t->outcomes[k] += row->outcomes[k];
+    }
+    t->conversion = t->leads > 0 ? (double)t->cases / (double)t->leads : 0.0;
 }
 
 static void free_rows(struct sj_lead_stats_row *rows, size_t count)
@@ -993,16 +773,11 @@ int sj_lead_stats(struct sj_store *store, struct sj_lead_stats *stats, struct sj
     rc = read_stats(store, stats_by_model, &stats->models, &stats->model_count, err);
     if (rc == 0)
         rc = read_stats(store, stats_by_function, &stats->functions, &stats->function_count, err);
-    rollback(store);
+    sj_lead_rollback(store);
     if (rc < 0) {
         sj_lead_stats_release(stats);
         return rc;
     }
-    stats->total.key = sj_xstrdup("total");
-    stats->total.function = sj_xstrdup("");
-    for (size_t i = 0; i < stats->function_count; i++)
-        add_to_total(&stats->total, &stats->functions[i]);
-    stats->total.conversion =
-        stats->total.leads > 0 ? (double)stats->total.cases / (double)stats->total.leads : 0.0;
+    sj_lead_stats_add_total(stats);
     return 0;
 }

@@ -12,24 +12,20 @@
 #include <string.h>
 
 #include "shujian/platform.h"
+#include "store/leads_int.h"
 #include "store/platform_int.h"
-#include "store/store_int.h"
 
 #define IN_OFFICES(col, param) SJ_PLATFORM_OWNER(col) " IN (SELECT value FROM json_each(" param "))"
 
 /* ---- Leads ---------------------------------------------------------------------------------- */
 
-#define LEAD_SELECT                                                                                \
-    "l.id, l.model_id, l.function, l.subject, l.title, l.status, l.outcome, l.first_run, "         \
-    "l.last_run, l.seen_count, l.created_at, l.updated_at, "                                       \
-    "(SELECT count(*) FROM lead_evidence e WHERE e.lead_id = l.id), " SJ_PLATFORM_OWNER(           \
-        "l.office_id")
+#define LEAD_SELECT SJ_LEAD_COLUMNS ", " SJ_PLATFORM_OWNER("l.office_id")
 
 #define LEAD_WHERE                                                                                 \
     " FROM leads l WHERE (?1 IS NULL OR l.model_id = ?1) AND (?2 IS NULL OR l.function = ?2) "     \
     "AND (?3 IS NULL OR l.status = ?3) AND (?4 IS NULL OR substr(l.created_at, 1, 10) >= ?4) "     \
     "AND (?5 IS NULL OR substr(l.created_at, 1, 10) <= ?5) AND (?9 IS NULL OR l.id = ?9) "         \
-    "AND " IN_OFFICES("l.office_id", "?6")
+    "AND (?10 IS NOT NULL OR " IN_OFFICES("l.office_id", "?6") ")"
 
 static const char *const sort_sql[] = {
     [SJ_LEAD_SORT_NEWEST] = "l.rowid",
@@ -57,29 +53,14 @@ static void bind_query(sqlite3_stmt *stmt, const struct sj_lead_query *q)
     bind_text_or_null(stmt, 5, q->to);
     sj_platform_bind_offices(stmt, 6, q->offices);
     bind_text_or_null(stmt, 9, q->id);
+    if (q->is_all_offices)
+        sqlite3_bind_int(stmt, 10, 1);
 }
 
+/* SJ_LEAD_COLUMNS, then the owner office. */
 static void read_lead(sqlite3_stmt *stmt, struct sj_lead *lead, int64_t *office)
 {
-    memset(lead, 0, sizeof *lead);
-    const unsigned char *id = sqlite3_column_text(stmt, 0);
-    snprintf(lead->id, sizeof lead->id, "%s", id ? (const char *)id : "");
-    lead->model_id = sj_store_column_dup(stmt, 1);
-    lead->function = sj_store_column_dup(stmt, 2);
-    lead->subject = sj_store_column_dup(stmt, 3);
-    lead->title = sj_store_column_dup(stmt, 4);
-    const unsigned char *status = sqlite3_column_text(stmt, 5);
-    const unsigned char *outcome = sqlite3_column_text(stmt, 6);
-    if (!status || sj_lead_status_parse((const char *)status, &lead->status) < 0)
-        lead->status = SJ_LEAD_PENDING;
-    if (!outcome || sj_lead_outcome_parse((const char *)outcome, &lead->outcome) < 0)
-        lead->outcome = SJ_OUTCOME_NONE;
-    lead->first_run = sqlite3_column_int64(stmt, 7);
-    lead->last_run = sqlite3_column_int64(stmt, 8);
-    lead->seen_count = sqlite3_column_int64(stmt, 9);
-    lead->created_at = sj_store_column_dup(stmt, 10);
-    lead->updated_at = sj_store_column_dup(stmt, 11);
-    lead->evidence_count = sqlite3_column_int64(stmt, 12);
+    sj_lead_read_row(stmt, lead);
     *office = sqlite3_column_int64(stmt, 13);
 }
 
@@ -156,6 +137,18 @@ int sj_platform_leads(struct sj_store *store, const struct sj_lead_query *q,
     return rc;
 }
 
+int sj_lead_list(struct sj_store *store, const struct sj_lead_filter *filter,
+                 struct sj_lead_list *list, struct sj_err *err)
+{
+    struct sj_lead_query q = {.sort = SJ_LEAD_SORT_MODEL, .is_all_offices = true};
+    int64_t *offices = NULL;
+    if (filter)
+        q.filter = *filter;
+    int rc = sj_platform_leads(store, &q, list, &offices, err);
+    free(offices);
+    return rc;
+}
+
 /* ---- Statistics ------------------------------------------------------------------------------ */
 
 /* The runs (r) and leads (l) in scope: ?1 offices, ?2 from, ?3 to. */
@@ -168,24 +161,17 @@ int sj_platform_leads(struct sj_store *store, const struct sj_lead_query *q,
                                "?1") " AND (?2 IS NULL OR substr(created_at, 1, 10) >= ?2) "       \
                                      "AND (?3 IS NULL OR substr(created_at, 1, 10) <= ?3)) "
 
-/* Aggregates over the leads l of a group, in the order read_counts expects. */
-#define STATS_COUNTS                                                                               \
-    "count(l.id), coalesce(sum(l.status <> 'pending'), 0), coalesce(sum(l.status = 'case'), 0), "  \
-    "coalesce(sum(l.status = 'no-case'), 0), coalesce(sum(l.outcome = 'filing'), 0), "             \
-    "coalesce(sum(l.outcome = 'correction'), 0), coalesce(sum(l.outcome = 'recommendation'), 0), " \
-    "coalesce(sum(l.outcome = 'other'), 0)"
-
 static const char stats_by_model[] = SCOPE_CTES
     ", k AS (SELECT model_id FROM r UNION SELECT model_id FROM l) "
     "SELECT k.model_id, coalesce((SELECT x.function FROM r x WHERE x.model_id = k.model_id "
     "ORDER BY x.id DESC LIMIT 1), (SELECT y.function FROM l y WHERE y.model_id = k.model_id "
-    "LIMIT 1), ''), (SELECT count(*) FROM r x WHERE x.model_id = k.model_id), " STATS_COUNTS
+    "LIMIT 1), ''), (SELECT count(*) FROM r x WHERE x.model_id = k.model_id), " SJ_LEAD_STATS_COUNTS
     " FROM k LEFT JOIN l ON l.model_id = k.model_id GROUP BY k.model_id ORDER BY k.model_id";
 
 static const char stats_by_function[] =
     SCOPE_CTES ", k AS (SELECT function FROM r UNION SELECT function FROM l) "
                "SELECT k.function, k.function, (SELECT count(*) FROM r x WHERE x.function = "
-               "k.function), " STATS_COUNTS
+               "k.function), " SJ_LEAD_STATS_COUNTS
                " FROM k LEFT JOIN l ON l.function = k.function GROUP BY k.function "
                "ORDER BY k.function";
 
@@ -229,40 +215,12 @@ static int prepare_scoped(struct sj_store *store, const char *sql, const struct 
     return 0;
 }
 
-static void read_counts(sqlite3_stmt *stmt, struct sj_lead_stats_row *row)
-{
-    memset(row, 0, sizeof *row);
-    row->key = sj_store_column_dup(stmt, 0);
-    row->function = sj_store_column_dup(stmt, 1);
-    row->runs = sqlite3_column_int64(stmt, 2);
-    row->leads = sqlite3_column_int64(stmt, 3);
-    row->verified = sqlite3_column_int64(stmt, 4);
-    row->cases = sqlite3_column_int64(stmt, 5);
-    row->no_cases = sqlite3_column_int64(stmt, 6);
-    for (int i = SJ_OUTCOME_FILING; i < SJ_OUTCOME_COUNT; i++)
-        row->outcomes[i] = sqlite3_column_int64(stmt, 7 + i - SJ_OUTCOME_FILING);
-    row->conversion = row->leads > 0 ? (double)row->cases / (double)row->leads : 0.0;
-}
-
 static int read_rows(struct sj_store *store, const char *sql, const struct scope *s,
                      struct sj_lead_stats_row **rows, size_t *count, struct sj_err *err)
 {
     sqlite3_stmt *stmt = NULL;
-    size_t alloc = 0;
-    int step, rc = prepare_scoped(store, sql, s, &stmt, err);
-    if (rc < 0)
-        return rc;
-    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (*count == alloc) {
-            alloc = alloc ? alloc * 2 : 8;
-            *rows = sj_xrealloc(*rows, alloc * sizeof **rows);
-        }
-        read_counts(stmt, &(*rows)[(*count)++]);
-    }
-    if (step != SQLITE_DONE)
-        rc = sj_store_db_error(store, err, "counting leads");
-    sj_store_finish(store, stmt);
-    return rc;
+    int rc = prepare_scoped(store, sql, s, &stmt, err);
+    return rc < 0 ? rc : sj_lead_stats_collect(store, stmt, rows, count, err);
 }
 
 static int read_months(struct sj_store *store, const struct scope *s,
@@ -291,24 +249,6 @@ static int read_months(struct sj_store *store, const struct scope *s,
     return rc;
 }
 
-static void add_totals(struct sj_lead_stats *c)
-{
-    struct sj_lead_stats_row *t = &c->total;
-    t->key = sj_xstrdup("total");
-    t->function = sj_xstrdup("");
-    for (size_t i = 0; i < c->function_count; i++) {
-        const struct sj_lead_stats_row *row = &c->functions[i];
-        t->runs += row->runs;
-        t->leads += row->leads;
-        t->verified += row->verified;
-        t->cases += row->cases;
-        t->no_cases += row->no_cases;
-        for (int k = 0; k < SJ_OUTCOME_COUNT; k++)
-            t->outcomes[k] += row->outcomes[k];
-    }
-    t->conversion = t->leads > 0 ? (double)t->cases / (double)t->leads : 0.0;
-}
-
 int sj_platform_stats(struct sj_store *store, struct sj_office_set offices, const char *from,
                       const char *to, struct sj_platform_stats *stats, struct sj_err *err)
 {
@@ -329,7 +269,7 @@ int sj_platform_stats(struct sj_store *store, struct sj_office_set offices, cons
         sj_platform_stats_release(stats);
         return rc;
     }
-    add_totals(c);
+    sj_lead_stats_add_total(c);
     return 0;
 }
 
