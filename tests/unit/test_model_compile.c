@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "shujian/model.h"
 #include "shujian/plan.h"
 #include "shujian/store.h"
@@ -41,69 +43,14 @@ static struct {
 /* 110101 (Dongcheng, Beijing) + 1985-01-NN + sequence + GB 11643 check character. */
 static void make_id(int n, char out[19])
 {
-    static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    static const char check[] = "10X98765432";
-    char buf[64];
-    snprintf(buf, sizeof buf, "1101011985%02d%02d%03d", 1, n % 100, (n * 10 + 1) % 1000);
-    memcpy(out, buf, 17);
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (out[i] - '0') * weights[i];
-    out[17] = check[sum % 11];
-    out[18] = '\0';
+    char first17[32];
+    snprintf(first17, sizeof first17, "1101011985%02d%02d%03d", 1, n % 100, (n * 10 + 1) % 1000);
+    tu_idcard(first17, out);
 }
 
 /* ---- The workspace -------------------------------------------------------------------------- */
 
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char path[600];
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(path);
-        else
-            unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
-/* Imports rows (nrows x ncols cells, row-major) into a new dataset. */
-static void import_table(const char *dataset, const struct sj_column_def *cols, size_t ncols,
-                         const char *const *cells, size_t nrows)
-{
-    char sha[65];
-    snprintf(sha, sizeof sha, "%064zx", strlen(dataset) * 7919 + nrows * 31 + ncols);
-    struct sj_import_source src = {dataset, dataset, 1, sha, "", "csv", "UTF-8"};
-    struct sj_import *imp = NULL;
-    struct sj_err err;
-    sj_err_clear(&err);
-    if (sj_import_begin(fx.store, dataset, cols, ncols, &src, &imp, NULL, &err) != 0)
-        fail_msg("import %s: %s", dataset, err.message);
-    struct sj_import_cell row[8];
-    struct sj_norm_result norm[8];
-    for (size_t r = 0; r < nrows; r++) {
-        for (size_t c = 0; c < ncols; c++) {
-            const char *text = cells[r * ncols + c];
-            row[c].raw = sj_str_from_cstr(text);
-            row[c].norm = NULL;
-            if (cols[c].kind != SJ_KIND_TEXT && text[0]) {
-                sj_norm(cols[c].kind, row[c].raw, &norm[c]);
-                row[c].norm = &norm[c];
-            }
-        }
-        assert_int_equal(sj_import_add_row(imp, (int64_t)r + 2, row, &err), 0);
-    }
-    assert_int_equal(sj_import_commit(imp, NULL, &err), 0);
-}
 
 static const struct sj_column_def enforcement_cols[] = {
     {"当事人", SJ_KIND_NAME},     {"证件号码", SJ_KIND_IDCARD}, {"案由", SJ_KIND_TEXT},
@@ -138,7 +85,7 @@ static void import_enforcement(void)
                               enforcement_rows[r].date,  enforcement_rows[r].note};
         memcpy(cells + r * 6, row, sizeof row);
     }
-    import_table("enforcement", enforcement_cols, 6, cells, n);
+    tu_import_cells(fx.store, "enforcement", enforcement_cols, 6, cells, n);
     free(cells);
 }
 
@@ -154,7 +101,7 @@ static void import_cases(void)
         ids[1],       "张伟一", "2023-05-29", "A1",   ids[3],       "王强三",
         "2023-08-19", "A3",     id15_7,       "刘洋", "2023-02-01", "A7",
     };
-    import_table("cases", cols, 4, cells, 3);
+    tu_import_cells(fx.store, "cases", cols, 4, cells, 3);
 }
 
 /* The same case system split into two exports with different layouts. */
@@ -166,8 +113,8 @@ static void import_split_cases(void)
         {"备注", SJ_KIND_TEXT}, {"公民身份号码", SJ_KIND_IDCARD}, {"立案时间", SJ_KIND_DATE}};
     const char *a[] = {ids[1], "2023-05-29"};
     const char *b[] = {"x", ids[3], "2023-08-19", "y", id15_7, "2023-02-01"};
-    import_table("cases_a", a_cols, 2, a, 1);
-    import_table("cases_b", b_cols, 3, b, 2);
+    tu_import_cells(fx.store, "cases_a", a_cols, 2, a, 1);
+    tu_import_cells(fx.store, "cases_b", b_cols, 3, b, 2);
 }
 
 static int group_setup(void **state)
@@ -194,7 +141,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     sj_store_close(fx.store);
-    remove_tree(fx.dir);
+    tu_remove_tree(fx.dir);
     return 0;
 }
 

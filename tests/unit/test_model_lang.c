@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "shujian/model.h"
 #include "shujian/plan.h"
 #include "shujian/store.h"
@@ -48,64 +50,12 @@ static struct {
 
 static void make_id(const char *birth, const char *seq, char out[19])
 {
-    static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    static const char check[] = "10X98765432";
-    snprintf(out, 19, "110101%s%s", birth, seq);
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (out[i] - '0') * weights[i];
-    out[17] = check[sum % 11];
-    out[18] = '\0';
+    char first17[32];
+    snprintf(first17, sizeof first17, "110101%s%s", birth, seq);
+    tu_idcard(first17, out);
 }
 
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char path[600];
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(path);
-        else
-            unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
-static void import_table(const char *dataset, const struct sj_column_def *cols, size_t ncols,
-                         const char *const *cells, size_t nrows)
-{
-    char sha[65];
-    snprintf(sha, sizeof sha, "%064zx", strlen(dataset) * 7919 + nrows * 31 + ncols);
-    struct sj_import_source src = {dataset, dataset, 1, sha, "", "csv", "UTF-8"};
-    struct sj_import *imp = NULL;
-    struct sj_err err;
-    sj_err_clear(&err);
-    if (sj_import_begin(fx.store, dataset, cols, ncols, &src, &imp, NULL, &err) != 0)
-        fail_msg("import %s: %s", dataset, err.message);
-    struct sj_import_cell row[8];
-    struct sj_norm_result norm[8];
-    for (size_t r = 0; r < nrows; r++) {
-        for (size_t c = 0; c < ncols; c++) {
-            const char *text = cells[r * ncols + c];
-            row[c].raw = sj_str_from_cstr(text);
-            row[c].norm = NULL;
-            if (cols[c].kind != SJ_KIND_TEXT && text[0]) {
-                assert_true(sj_norm(cols[c].kind, row[c].raw, &norm[c]));
-                row[c].norm = &norm[c];
-            }
-        }
-        assert_int_equal(sj_import_add_row(imp, (int64_t)r + 2, row, &err), 0);
-    }
-    assert_int_equal(sj_import_commit(imp, NULL, &err), 0);
-}
 
 /* people (dataset 1): 身份证号, 日期, 时间 (the date at 23:00), 备注. visits (dataset 2):
  * person 1 on day 30 at 23:59:59 and on day 0; person 2 on day 31 at midnight; person 3 the
@@ -140,15 +90,15 @@ static int group_setup(void **state)
     sj_err_clear(&err);
     if (sj_store_open(fx.ws, true, &fx.store, &err) != 0)
         return -1;
-    import_table("people", pcols, 4, pcells, PEOPLE);
-    import_table("visits", vcols, 3, vcells, 6);
+    tu_import_cells(fx.store, "people", pcols, 4, pcells, PEOPLE);
+    tu_import_cells(fx.store, "visits", vcols, 3, vcells, 6);
     return 0;
 }
 
 static int group_teardown(void **state)
 {
     sj_store_close(fx.store);
-    remove_tree(fx.dir);
+    tu_remove_tree(fx.dir);
     return 0;
 }
 

@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
+
 #include "shujian/leads.h"
 #include "shujian/model.h"
 #include "shujian/model_preview.h"
@@ -67,37 +69,11 @@ static const char ENDLESS_STEP[] =
 /* 441802 + 1985-03-01 + sequence + GB 11643 check character. */
 static void make_id(int n, char out[19])
 {
-    static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    char buf[32];
-    snprintf(buf, sizeof buf, "44180219850301%03d", n);
-    memcpy(out, buf, 17);
-    int sum = 0;
-    for (int i = 0; i < 17; i++)
-        sum += (out[i] - '0') * weights[i];
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
+    char first17[32];
+    snprintf(first17, sizeof first17, "44180219850301%03d", n);
+    tu_idcard(first17, out);
 }
 
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char path[600];
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(path);
-        else
-            unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
 static void import_payments(void)
 {
@@ -157,7 +133,7 @@ static int group_teardown(void **state)
 {
     (void)state;
     sj_store_close(fx.store);
-    remove_tree(fx.dir);
+    tu_remove_tree(fx.dir);
     return 0;
 }
 

@@ -161,6 +161,49 @@ struct sj_import_summary *tu_import_one(struct sj_store *store, const char *path
     return sums;
 }
 
+void tu_import_cells(struct sj_store *store, const char *dataset,
+                     const struct sj_column_def *cols, size_t ncols, const char *const *cells,
+                     size_t nrows)
+{
+    char sha[65];
+    snprintf(sha, sizeof sha, "%064zx", strlen(dataset) * 7919 + nrows * 31 + ncols);
+    struct sj_import_source src = {dataset, dataset, 1, sha, "", "csv", "UTF-8"};
+    struct sj_import *imp = NULL;
+    struct sj_import_cell row[16];
+    struct sj_norm_result norm[16];
+    struct sj_err err;
+    sj_err_clear(&err);
+    assert_true(ncols <= 16);
+    if (sj_import_begin(store, dataset, cols, ncols, &src, &imp, NULL, &err) != 0)
+        fail_msg("import %s: %s", dataset, err.message);
+    for (size_t r = 0; r < nrows; r++) {
+        for (size_t c = 0; c < ncols; c++) {
+            const char *text = cells[r * ncols + c];
+            row[c].raw = sj_str_from_cstr(text);
+            row[c].norm = NULL;
+            if (cols[c].kind != SJ_KIND_TEXT && text[0]) {
+                sj_norm(cols[c].kind, row[c].raw, &norm[c]);
+                row[c].norm = &norm[c];
+            }
+        }
+        assert_int_equal(sj_import_add_row(imp, (int64_t)r + 2, row, &err), 0);
+    }
+    assert_int_equal(sj_import_commit(imp, NULL, &err), 0);
+}
+
+/* ---- Synthetic identifiers ------------------------------------------------------------------ */
+
+void tu_idcard(const char *first17, char out[19])
+{
+    static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int sum = 0;
+    memcpy(out, first17, 17);
+    for (int i = 0; i < 17; i++)
+        sum += (out[i] - '0') * weights[i];
+    out[17] = "10X98765432"[sum % 11];
+    out[18] = '\0';
+}
+
 /* ---- Normaliser tables -------------------------------------------------------------------- */
 
 static bool is_number_key(const struct tu_norm_table *t, const char *key)

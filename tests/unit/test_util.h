@@ -65,6 +65,19 @@ int tu_workspace_teardown(void **state);
 struct sj_import_summary *tu_import_one(struct sj_store *store, const char *path,
                                         const struct sj_import_opts *opts);
 
+/* Imports nrows x ncols cells (row-major, NUL-terminated text) as a new run of dataset,
+ * each cell of a kind other than text normalised as an import would (at most 16 columns; the
+ * source rows are numbered from 2, under a header row). Fails the test when it cannot. */
+void tu_import_cells(struct sj_store *store, const char *dataset,
+                     const struct sj_column_def *cols, size_t ncols, const char *const *cells,
+                     size_t nrows);
+
+/* ---- Synthetic identifiers ------------------------------------------------------------------ */
+
+/* The 18-character ID number whose first 17 digits are first17 (GB 11643 check character
+ * computed) into out. */
+void tu_idcard(const char *first17, char out[19]);
+
 /* ---- Normaliser tables -------------------------------------------------------------------- */
 
 /* One row of a normaliser table: an input and what must come of it. */
