@@ -90,8 +90,8 @@ static json_t *model_json(const struct sj_model *m, bool is_full)
     for (size_t i = 0; i < m->step_count; i++)
         json_array_append_new(
             steps, json_pack("{s:o, s:s, s:i, s:i}", "id", sj_http_json_string(m->steps[i].id),
-                             "op", sj_model_step_op_name(&m->steps[i]), "line", m->steps[i].pos.line,
-                             "column", m->steps[i].pos.column));
+                             "op", sj_model_step_op_name(&m->steps[i]), "line",
+                             m->steps[i].pos.line, "column", m->steps[i].pos.column));
     json_object_set_new(o, "steps", steps);
     json_object_set_new(o, "lead",
                         json_pack("{s:o, s:o, s:o, s:o}", "from", sj_http_json_string(m->lead.from),
@@ -101,7 +101,7 @@ static json_t *model_json(const struct sj_model *m, bool is_full)
     return o;
 }
 
-static json_t *diags_json(const struct sj_model_diags *diags)
+json_t *sj_http_model_diags_json(const struct sj_model_diags *diags)
 {
     json_t *list = json_array();
     for (size_t i = 0; i < diags->count; i++) {
@@ -147,7 +147,7 @@ static int get_models(struct sj_http_ctx *ctx)
     }
     for (size_t i = 0; i < tb.count; i++)
         json_array_append_new(models, model_json(tb.models[i], false));
-    json_t *problems = diags_json(&tb.problems);
+    json_t *problems = sj_http_model_diags_json(&tb.problems);
     sj_toolbox_release(&tb);
     return sj_http_reply(
         ctx, 200,
@@ -240,8 +240,9 @@ static int post_check(struct sj_http_ctx *ctx)
     if (body_yaml(ctx, &yaml) < 0)
         return SJ_EINVAL;
     int rc = sj_model_parse(yaml, strlen(yaml), NULL, &m, &diags);
-    json_t *body = json_pack("{s:b, s:o, s:o}", "ok", rc == 0, "diagnostics", diags_json(&diags),
-                             "model", m ? model_json(m, true) : json_null());
+    json_t *body =
+        json_pack("{s:b, s:o, s:o}", "ok", rc == 0, "diagnostics", sj_http_model_diags_json(&diags),
+                  "model", m ? model_json(m, true) : json_null());
     sj_model_free(m);
     sj_model_diags_release(&diags);
     if (rc < 0 && rc != SJ_EFORMAT) {
@@ -294,8 +295,9 @@ static int post_model(struct sj_http_ctx *ctx)
     if (body_yaml(ctx, &yaml) < 0 || sj_http_need_ledger(ctx) < 0)
         return SJ_EINVAL;
     if (sj_model_parse(yaml, strlen(yaml), NULL, &m, &diags) < 0) {
-        json_t *body = json_pack("{s:s, s:s, s:o}", "code", "MODEL_INVALID", "message",
-                                 "模型文件有错误，未保存", "diagnostics", diags_json(&diags));
+        json_t *body =
+            json_pack("{s:s, s:s, s:o}", "code", "MODEL_INVALID", "message",
+                      "模型文件有错误，未保存", "diagnostics", sj_http_model_diags_json(&diags));
         sj_model_diags_release(&diags);
         return sj_http_reply(ctx, 422, body);
     }

@@ -121,21 +121,6 @@ static int read_numbers(struct sj_http_ctx *ctx, int64_t *limit, int64_t *time_l
     return 0;
 }
 
-static json_t *diags_json(const struct sj_model_diags *diags)
-{
-    json_t *list = json_array();
-    for (size_t i = 0; i < diags->count; i++) {
-        const struct sj_model_diag *d = &diags->items[i];
-        char text[768];
-        sj_model_diag_format(NULL, d, text, sizeof text);
-        json_array_append_new(
-            list, json_pack("{s:i, s:i, s:o, s:o, s:o}", "line", d->pos.line, "column",
-                            d->pos.column, "message", sj_http_json_string(d->message), "hint",
-                            sj_http_json_string(d->hint), "text", sj_http_json_string(text)));
-    }
-    return list;
-}
-
 /* 422 MODEL_INVALID naming the first problem with its line:column, and all of them. */
 static int reply_invalid(struct sj_http_ctx *ctx, const struct sj_model_diags *diags)
 {
@@ -146,7 +131,7 @@ static int reply_invalid(struct sj_http_ctx *ctx, const struct sj_model_diags *d
         json_pack("{s:s, s:o, s:o}", "code", "MODEL_INVALID", "message",
                   sj_http_json_string(sj_arena_sprintf(
                       sj_http_arena(ctx), "模型文件有错误（共 %zu 处）：%s", diags->count, first)),
-                  "diagnostics", diags_json(diags));
+                  "diagnostics", sj_http_model_diags_json(diags));
     return sj_http_reply(ctx, 422, body);
 }
 

@@ -150,6 +150,10 @@ int sj_http_record_as(struct sj_http_ctx *ctx, const struct sj_user *user, const
  * negative code. payload is taken. */
 int sj_http_audit(struct sj_http_ctx *ctx, const struct sj_user *user, const char *action,
                   const char *object_type, int64_t object_id, json_t *payload);
+struct sj_model_diags;
+/* A model file's diagnostics as the API answers them: [{line, column, message, hint, text}]
+ * (api_models.c). New reference. */
+json_t *sj_http_model_diags_json(const struct sj_model_diags *diags);
 /* Answers 503 LEDGER_MISSING and returns SJ_ENOTFOUND when writes cannot be recorded. */
 int sj_http_need_ledger(struct sj_http_ctx *ctx);
 /* Submits w to the writer and, on failure, answers for it (the change itself: 4xx/5xx from
