@@ -15,9 +15,14 @@
 # Every fix is at the subject's home, 1 ms after the phone's previous one: no alerts, so
 # what is measured is the write path (judge, store, fence states, ledger, commit).
 # Usage: bench/bail.sh [BUILD_DIR] [--seconds N] [--connections N] [--threads N]
-#                      [--subjects N] [--fixes N] [--server-threads N]
-#   BUILD_DIR defaults to build/release; --threads is wrk's. Everything runs on loopback
-#   and stops by itself.
+#                      [--subjects N] [--fixes N] [--server-threads N] [--no-positions]
+#   BUILD_DIR defaults to build/release; --threads is wrk's. The server runs with as many
+#   threads as wrk has connections unless --server-threads says otherwise (0: the server's
+#   default): a request thread waits while its write is committed, and libmicrohttpd spreads
+#   connections unevenly over its threads, so with fewer threads than connections a few busy
+#   threads bound how many writes one group commit gathers. --no-positions skips run 3, so
+#   the writer's account is of check-ins alone. Everything runs on loopback and stops by
+#   itself. SHUJIAN_WRITER_WAIT_US in the environment reaches the server (src/http/writer.c).
 set -eu
 
 build=build/release
@@ -26,7 +31,8 @@ connections=64
 threads=2
 subjects=64
 fixes=100
-server_threads=0
+server_threads=-1
+positions=1
 while [ $# -gt 0 ]; do
     case "$1" in
     --seconds) seconds=$2; shift 2 ;;
@@ -35,7 +41,8 @@ while [ $# -gt 0 ]; do
     --subjects) subjects=$2; shift 2 ;;
     --fixes) fixes=$2; shift 2 ;;
     --server-threads) server_threads=$2; shift 2 ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    --no-positions) positions=0; shift ;;
+    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
     -*) echo "bail.sh: unknown option $1" >&2; exit 2 ;;
     *) build=$1; shift ;;
     esac
@@ -63,6 +70,7 @@ echo "bench-password-1" | "$shujian" user add bench --role prosecutor --office 4
     --workspace "$ws" >/dev/null
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 thread_flag=""
+[ "$server_threads" -lt 0 ] && server_threads=$connections
 [ "$server_threads" -gt 0 ] && thread_flag="--threads $server_threads"
 # shellcheck disable=SC2086 # thread_flag is empty or two words
 "$shujian" serve --listen "127.0.0.1:$port" --workspace "$ws" $thread_flag >"$tmp/serve.log" 2>&1 &
@@ -204,7 +212,7 @@ run() { # name, script, url
 : >"$tmp/results"
 run healthz "$tmp/report.lua" "$base/healthz"
 run checkin "$tmp/checkin.lua" "$base"
-run positions "$tmp/positions.lua" "$base"
+[ "$positions" = 1 ] && run positions "$tmp/positions.lua" "$base"
 health=$(sed -n 's/^healthz \([0-9]*\) .*/\1/p' "$tmp/results")
 printf '%-44s %10s %9s %9s %9s %7s %7s\n' endpoint "req/s" "p50 ms" "p99 ms" requests "non-2xx" "vs hz"
 while read -r name rps p50 p99 total bad; do
@@ -217,7 +225,7 @@ while read -r name rps p50 p99 total bad; do
     printf '%-44s %10s %9s %9s %9s %7s %7s\n' "$label" "$rps" "$p50" "$p99" "$total" "$bad" "$ratio"
 done <"$tmp/results"
 rps=$(sed -n 's/^positions \([0-9]*\) .*/\1/p' "$tmp/results")
-echo "positions/s: $((rps * fixes))"
+[ "$positions" = 1 ] && echo "positions/s: $((rps * fixes))"
 kill "$pid" && wait "$pid" 2>/dev/null || true
 pid=""
 grep '^writer:' "$tmp/serve.log" || true

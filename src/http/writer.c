@@ -13,9 +13,16 @@
  * (its change or its entry) is rolled back alone; the ledger object lives on the writer's
  * connection only.
  * With SHUJIAN_WRITER_STATS set in the environment, the writer times its batches (the
- * changes, the ledger entries, the commit) and prints the totals to stderr when it stops:
- * how bench/http.sh and bench/bail.sh see where a durable write's time goes.
+ * changes, the ledger entries, the commit, its own CPU time) and prints the totals to stderr
+ * when it stops: how bench/http.sh and bench/bail.sh see where a durable write's time goes.
+ * Batching: optionally (SHUJIAN_WRITER_WAIT_US=N, off by default), right after a commit,
+ * when the queue holds fewer writes than the batch just committed, the writer waits up to N
+ * microseconds for the threads it just answered to queue their next writes, so one fsync
+ * carries more. It never waits on an empty queue, nor when its last commit was longer ago.
+ * Off by default: on the 2-core machine it made batches larger but not faster (the requests
+ * that come back arrive during the next fsync anyway; docs/PERFORMANCE.md, "bail").
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,18 +33,27 @@
 #include "shujian/ledger.h"
 #include "shujian/platform.h"
 
+/* The longest the writer waits for a batch to fill (microseconds; 0: never);
+ * SHUJIAN_WRITER_WAIT_US overrides it, for measuring. */
+#define SJ_HTTP_WRITER_WAIT_US 0
+
 /* Where the writer's time goes (only counted when SHUJIAN_WRITER_STATS is set). */
 struct writer_stats {
     bool is_on;
-    uint64_t batches, writes, largest;
-    uint64_t apply_ns, ledger_ns, batch_end_ns, commit_ns, total_ns;
+    uint64_t batches, writes, largest, waits;
+    uint64_t apply_ns, ledger_ns, batch_end_ns, commit_ns, total_ns, cpu_ns, wait_ns;
 };
+
+static uint64_t clock_ns(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static uint64_t now_ns(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    return clock_ns(CLOCK_MONOTONIC);
 }
 
 static void stats_print(const struct writer_stats *st)
@@ -48,11 +64,14 @@ static void stats_print(const struct writer_stats *st)
     fprintf(stderr,
             "writer: %llu batches, %llu writes (%.1f per batch, largest %llu); per write: "
             "change %.1f us, ledger entry %.1f us; per batch: checkpoint %.1f us, commit %.1f us, "
-            "whole batch %.1f us\n",
+            "whole batch %.1f us; writer CPU %.1f us per write; waited for a fuller batch %llu "
+            "times, %.1f us on average\n",
             (unsigned long long)st->batches, (unsigned long long)st->writes, (double)st->writes / b,
             (unsigned long long)st->largest, (double)st->apply_ns / n / 1e3,
             (double)st->ledger_ns / n / 1e3, (double)st->batch_end_ns / b / 1e3,
-            (double)st->commit_ns / b / 1e3, (double)st->total_ns / b / 1e3);
+            (double)st->commit_ns / b / 1e3, (double)st->total_ns / b / 1e3,
+            (double)st->cpu_ns / n / 1e3, (unsigned long long)st->waits,
+            st->waits ? (double)st->wait_ns / (double)st->waits / 1e3 : 0.0);
 }
 
 struct sj_http_writer {
@@ -60,6 +79,10 @@ struct sj_http_writer {
     pthread_mutex_t lock;
     pthread_cond_t has_work; /* the queue is not empty, or stopping */
     struct sj_http_write *head, *tail;
+    size_t queued;           /* writes in the queue */
+    size_t last_size;        /* writes in the batch last committed */
+    uint64_t last_commit_ns; /* when it was committed (CLOCK_MONOTONIC) */
+    uint64_t wait_ns;        /* the longest wait for a fuller batch; 0: never */
     bool is_stopping;
     atomic_bool has_ledger;
     struct sj_store *store;
@@ -139,6 +162,7 @@ static void run_batch(struct sj_http_writer *w, struct sj_http_write *batch)
         return;
     }
     uint64_t t0 = w->stats.is_on ? now_ns() : 0, t1 = t0, t2 = t0, n = 0;
+    uint64_t cpu0 = w->stats.is_on ? clock_ns(CLOCK_THREAD_CPUTIME_ID) : 0;
     sj_ledger_batch_begin(w->ledger);
     for (struct sj_http_write *x = batch; x; x = x->next, n++)
         run_one(w, x);
@@ -163,6 +187,27 @@ static void run_batch(struct sj_http_writer *w, struct sj_http_write *batch)
         w->stats.batch_end_ns += t2 - t1;
         w->stats.commit_ns += t3 - t2;
         w->stats.total_ns += t3 - t0;
+        w->stats.cpu_ns += clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+    }
+}
+
+/* Right after a commit, with fewer writes queued than the batch just committed had, waits
+ * (lock held) up to w->wait_ns from that commit for the queue to fill to that size: the
+ * threads just answered are about to submit again, and one fsync then carries them all. */
+static void wait_for_more(struct sj_http_writer *w)
+{
+    uint64_t start = now_ns(), deadline_ns = w->last_commit_ns + w->wait_ns;
+    if (w->wait_ns == 0 || w->queued >= w->last_size || start >= deadline_ns)
+        return;
+    struct timespec deadline = {(time_t)(deadline_ns / 1000000000u),
+                                (long)(deadline_ns % 1000000000u)};
+    while (w->queued < w->last_size && !w->is_stopping) {
+        if (pthread_cond_timedwait(&w->has_work, &w->lock, &deadline) == ETIMEDOUT)
+            break;
+    }
+    if (w->stats.is_on) {
+        w->stats.waits++;
+        w->stats.wait_ns += now_ns() - start;
     }
 }
 
@@ -170,8 +215,11 @@ static void run_batch(struct sj_http_writer *w, struct sj_http_write *batch)
 static struct sj_http_write *take_batch(struct sj_http_writer *w)
 {
     struct sj_http_write *batch = w->head, *last = w->head;
-    for (size_t n = 1; last->next && n < SJ_HTTP_WRITE_BATCH_MAX; n++)
+    size_t n = 1;
+    for (; last->next && n < SJ_HTTP_WRITE_BATCH_MAX; n++)
         last = last->next;
+    w->queued -= n;
+    w->last_size = n;
     w->head = last->next;
     if (!w->head)
         w->tail = NULL;
@@ -188,10 +236,13 @@ static void *writer_main(void *arg)
             pthread_cond_wait(&w->has_work, &w->lock);
         if (!w->head)
             break;
+        wait_for_more(w);
         struct sj_http_write *batch = take_batch(w);
         pthread_mutex_unlock(&w->lock);
         run_batch(w, batch);
+        uint64_t committed = now_ns();
         pthread_mutex_lock(&w->lock);
+        w->last_commit_ns = committed;
         /* Each waiter has a condition of its own: a batch wakes its writes' threads only, not
          * every thread waiting (on a busy machine those wake-ups cost more than the batch). */
         for (struct sj_http_write *x = batch; x;) {
@@ -218,7 +269,14 @@ int sj_http_writer_new(const char *workspace, struct sj_http_writer **out, struc
         return rc;
     }
     pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->has_work, NULL);
+    pthread_condattr_t attr; /* timed waits on CLOCK_MONOTONIC, like now_ns() */
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->has_work, &attr);
+    pthread_condattr_destroy(&attr);
+    const char *wait = getenv("SHUJIAN_WRITER_WAIT_US");
+    uint64_t wait_us = wait && wait[0] ? strtoull(wait, NULL, 10) : SJ_HTTP_WRITER_WAIT_US;
+    w->wait_ns = (wait_us < 100000u ? wait_us : 100000u) * 1000u; /* at most 0.1 s */
     atomic_init(&w->has_ledger, false);
     const char *stats = getenv("SHUJIAN_WRITER_STATS");
     w->stats.is_on = stats && stats[0] && strcmp(stats, "0") != 0;
@@ -274,6 +332,7 @@ int sj_http_writer_submit(struct sj_http_writer *w, struct sj_http_write *x)
     else
         w->head = x;
     w->tail = x;
+    w->queued++;
     pthread_cond_init(&x->has_done, NULL);
     pthread_cond_signal(&w->has_work);
     while (!x->is_done)
