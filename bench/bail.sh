@@ -16,9 +16,9 @@
 # what is measured is the write path (judge, store, fence states, ledger, commit).
 # Usage: bench/bail.sh [BUILD_DIR] [--seconds N] [--connections N] [--threads N]
 #                      [--subjects N] [--fixes N] [--server-threads N] [--no-positions]
-#   BUILD_DIR defaults to build/release; --threads is wrk's. The server runs with as many
-#   threads as wrk has connections unless --server-threads says otherwise (0: the server's
-#   default): a request thread waits while its write is committed, and libmicrohttpd spreads
+#   BUILD_DIR defaults to build/release; --threads is wrk's. The server runs with its default
+#   thread count unless --server-threads N says otherwise (-1: as many as wrk has
+#   connections): a request thread waits while its write is committed, and libmicrohttpd spreads
 #   connections unevenly over its threads, so with fewer threads than connections a few busy
 #   threads bound how many writes one group commit gathers. --no-positions skips run 3, so
 #   the writer's account is of check-ins alone. Everything runs on loopback and stops by
@@ -31,7 +31,7 @@ connections=64
 threads=2
 subjects=64
 fixes=100
-server_threads=-1
+server_threads=0
 positions=1
 while [ $# -gt 0 ]; do
     case "$1" in

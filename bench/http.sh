@@ -15,8 +15,9 @@
 # batches, writes per batch, per-write and per-batch times). The writes cycle each lead verifying -> no-case -> verifying ..., each
 # wrk thread over its own leads, a lead's next change sent only after the answer to its
 # last one, so every change is one the workflow allows.
-# The server runs with --threads 32 (--server-threads): a request thread waits while its
-# write is committed, so the threads bound how many writes one group commit can gather.
+# The server runs with its default thread count unless --server-threads N says otherwise: a
+# request thread waits while its write is committed, so the threads bound how many writes
+# one group commit can gather.
 # Usage: bench/http.sh [BUILD_DIR] [--seconds N] [--connections N] [--threads N]
 #                      [--server-threads N]
 #   BUILD_DIR defaults to build/release; --threads is wrk's. Everything runs on loopback
@@ -27,7 +28,7 @@ build=build/release
 seconds=10
 connections=64
 threads=2
-server_threads=32
+server_threads=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --seconds) seconds=$2; shift 2 ;;
@@ -70,7 +71,10 @@ done
 # ---- The server -------------------------------------------------------------------------------------
 # A free port from the kernel; the server logs warnings only (no line per request).
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$shujian" serve --listen "127.0.0.1:$port" --workspace "$ws" --threads "$server_threads" \
+thread_flag=""
+[ "$server_threads" -gt 0 ] && thread_flag="--threads $server_threads"
+# shellcheck disable=SC2086 # thread_flag is empty or two words
+"$shujian" serve --listen "127.0.0.1:$port" --workspace "$ws" $thread_flag \
     >"$tmp/serve.log" 2>&1 &
 pid=$!
 base=http://127.0.0.1:$port
@@ -145,7 +149,7 @@ EOF
 
 # ---- Runs -------------------------------------------------------------------------------------------------
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$threads -c$connections" \
-    "-d${seconds}s; server --threads $server_threads; $lead_count leads"
+    "-d${seconds}s; server threads ${thread_flag:-(default)}; $lead_count leads"
 run() { # name, script, url
     wrk -t"$threads" -c"$connections" -d"${seconds}s" -s "$2" "$3" 2>&1 | sed -n 's/^RESULT //p' \
         >"$tmp/$1.out"

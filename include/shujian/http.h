@@ -108,7 +108,7 @@ struct sj_http_options {
     const char *listen;   /* "ADDR:PORT" or "[ADDR6]:PORT"; default 127.0.0.1:8080; port 0 = any */
     const char *tls_cert; /* PEM files; both or neither */
     const char *tls_key;
-    unsigned threads; /* worker threads; 0 = 4 per processor, at least 16, at most 64 */
+    unsigned threads; /* worker threads; 0 = 16 per processor, at least 64, at most 256 */
     struct sj_http_app_options app;
 };
 

@@ -23,7 +23,7 @@ static const char usage[] =
     "  --workspace DIR      the workspace (default: $SHUJIAN_WORKSPACE, else ./shujian-data)\n"
     "  --tls-cert FILE      PEM certificate (chain) for HTTPS; needs --tls-key\n"
     "  --tls-key FILE       PEM private key\n"
-    "  --threads N          worker threads (default: 4 per processor, at least 16)\n"
+    "  --threads N          worker threads (default: 16 per processor, at least 64)\n"
     "  --max-failures N     failed logins in a row that lock a user name (default 5)\n"
     "  --lockout-minutes N  how long a locked name stays locked (default 15)\n";
 

@@ -338,16 +338,19 @@ static void release_tls(struct tls_files *tls)
     }
 }
 
-/* By default 4 per processor and at least 16: a thread whose write waits for the group
- * commit does no work meanwhile, so with one per processor a batch would carry a write or
- * two and every write would pay a whole fsync (docs/PERFORMANCE.md, http). */
+/* By default 16 per processor, at least 64 and at most 256: with one per processor a batch
+ * would carry a write or two and every write would pay a whole fsync. */
 static unsigned worker_count(unsigned wanted)
 {
     if (wanted)
         return wanted;
+    /* A thread whose write waits for the group commit serves nothing meanwhile, and
+     * libmicrohttpd gives each connection to one thread: the threads bound how many durable
+     * writes one commit can carry (docs/PERFORMANCE.md, "bail"). An idle thread costs its
+     * stack and a connection with SQLite's default 2 MB page cache, used as it fills. */
     long n = sysconf(_SC_NPROCESSORS_ONLN);
-    n = n < 1 ? 16 : 4 * n < 16 ? 16 : 4 * n;
-    return n > 64 ? 64 : (unsigned)n;
+    n = n < 1 ? 64 : 16 * n < 64 ? 64 : 16 * n;
+    return n > 256 ? 256 : (unsigned)n;
 }
 
 static struct MHD_Daemon *start_daemon(struct server *srv, const struct sockaddr_storage *addr,
