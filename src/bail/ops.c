@@ -66,6 +66,8 @@ int sj_bail_check_text(const char *text, size_t min, size_t max, bool is_multili
                        const char *what, struct sj_err *err)
 {
     struct sj_str s = sj_str_from_cstr(text);
+    if (!text && min > 0)
+        return sj_err_set(err, SJ_EINVAL, "%s不能为空", what); /* a missing member */
     if (!text || !sj_utf8_is_valid(s, NULL))
         return sj_err_set(err, SJ_EINVAL, "%s不是有效的 UTF-8 文本", what);
     for (size_t i = 0; i < s.len; i++) {

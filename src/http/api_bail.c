@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "http/api_bail.h"
+#include "http/platform_int.h"
 #include "shujian/bail_stats.h"
 
 /* ---- Shared helpers ------------------------------------------------------------------------ */
@@ -200,17 +201,21 @@ json_t *sj_http_bail_device_json(const struct sj_bail_device *d)
 
 /* ---- Subjects -------------------------------------------------------------------------------- */
 
+/* The register of the caller's scope, or of one office of it with ?office_id=. */
 static int get_subjects(struct sj_http_ctx *ctx)
 {
+    struct sj_office_set scope;
     struct sj_bail_subject *list = NULL;
     size_t count = 0;
     struct sj_err err;
     sj_err_clear(&err);
+    if (sj_http_scope(ctx, &scope) < 0)
+        return SJ_EPERM;
     if (sj_bail_subject_list(ctx->store, 0, &list, &count, &err) < 0)
         return sj_http_bail_fail(ctx, &err);
     json_t *subjects = json_array();
     for (size_t i = 0; i < count; i++)
-        if (sj_http_office_visible(ctx, list[i].office_id))
+        if (sj_http_scope_has(scope, list[i].office_id))
             json_array_append_new(subjects, sj_http_bail_subject_json(&list[i]));
     sj_bail_subject_list_free(list, count);
     if (sj_http_bail_add_risk(ctx, subjects) < 0) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http/api_bail.h"
+#include "http/platform_int.h"
 
 json_t *sj_http_bail_leave_json(const struct sj_bail_leave *l)
 {
@@ -141,6 +142,7 @@ static int add_subject_names(struct sj_http_ctx *ctx, json_t *alerts)
 
 int sj_http_bail_get_alerts(struct sj_http_ctx *ctx)
 {
+    struct sj_office_set scope;
     struct sj_bail_alert_filter filter = {.status = -1, .limit = 1000};
     struct sj_bail_alert *list = NULL;
     size_t count = 0;
@@ -148,6 +150,8 @@ int sj_http_bail_get_alerts(struct sj_http_ctx *ctx)
     const char *status_text = sj_http_query(ctx, "status");
     struct sj_err err;
     sj_err_clear(&err);
+    if (sj_http_scope(ctx, &scope) < 0)
+        return SJ_EPERM;
     if (sj_http_bail_query_int(ctx, "subject_id", 0, &filter.subject_id) < 0)
         return SJ_EINVAL;
     if (status_text && sj_bail_alert_status_parse(status_text, &status) < 0)
@@ -160,7 +164,7 @@ int sj_http_bail_get_alerts(struct sj_http_ctx *ctx)
         return sj_http_bail_fail(ctx, &err);
     json_t *alerts = json_array();
     for (size_t i = 0; i < count; i++)
-        if (sj_http_office_visible(ctx, list[i].office_id))
+        if (sj_http_scope_has(scope, list[i].office_id))
             json_array_append_new(alerts, sj_http_bail_alert_json(&list[i]));
     sj_bail_alert_list_free(list, count);
     if (add_subject_names(ctx, alerts) < 0) {

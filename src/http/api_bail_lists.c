@@ -38,8 +38,9 @@ static int read_limit(struct sj_http_ctx *ctx, int64_t def, int64_t max, size_t 
 /* ---- Leaves ------------------------------------------------------------------------------------
  */
 
-/* One leave of the queue with its subject's office and name, or NULL when out of scope. */
-static json_t *queue_leave(struct sj_http_ctx *ctx, int64_t id)
+/* One leave of the queue with its subject's office and name, or NULL when its office is not
+ * in scope. */
+static json_t *queue_leave(struct sj_http_ctx *ctx, struct sj_office_set scope, int64_t id)
 {
     struct sj_bail_leave l;
     struct sj_bail_subject s;
@@ -47,7 +48,7 @@ static json_t *queue_leave(struct sj_http_ctx *ctx, int64_t id)
         return NULL;
     json_t *o = NULL;
     if (sj_bail_subject_get(ctx->store, l.subject_id, &s, NULL) == 0) {
-        if (sj_http_office_visible(ctx, s.office_id)) {
+        if (sj_http_scope_has(scope, s.office_id)) {
             o = sj_http_bail_leave_json(&l);
             json_object_set_new(o, "office_id", json_integer(s.office_id));
             json_object_set_new(o, "subject_name", json_string(s.name));
@@ -63,6 +64,7 @@ static json_t *queue_leave(struct sj_http_ctx *ctx, int64_t id)
 int sj_http_bail_get_leaves(struct sj_http_ctx *ctx)
 {
     static const char *const names[] = {"submitted", "approved", "rejected"};
+    struct sj_office_set scope;
     const char *status_text = sj_http_query(ctx, "status");
     int status = -1;
     int64_t subject_id = 0, *ids = NULL;
@@ -76,6 +78,8 @@ int sj_http_bail_get_leaves(struct sj_http_ctx *ctx)
         return sj_http_error(ctx, 400, "INVALID_QUERY",
                              "未知的外出申请状态“%s”（可选 submitted、approved、rejected）",
                              status_text);
+    if (sj_http_scope(ctx, &scope) < 0)
+        return SJ_EPERM;
     if (sj_http_bail_query_int(ctx, "subject_id", 0, &subject_id) < 0 ||
         read_limit(ctx, 1000, 1000, &limit) < 0)
         return SJ_EINVAL;
@@ -84,7 +88,7 @@ int sj_http_bail_get_leaves(struct sj_http_ctx *ctx)
         return sj_http_bail_fail(ctx, &err);
     json_t *leaves = json_array();
     for (size_t i = 0; i < count && json_array_size(leaves) < limit; i++) {
-        json_t *o = queue_leave(ctx, ids[i]);
+        json_t *o = queue_leave(ctx, scope, ids[i]);
         if (o)
             json_array_append_new(leaves, o);
     }

@@ -76,6 +76,12 @@ async function setUp(ws, base) {
   })
   tap.ok(r.status === 201, 'a subject is registered over the API', JSON.stringify(r.doc))
   const sid = r.doc.subject.id
+  // The office switcher's ?office_id narrows the bail lists; an office outside the scope is 403.
+  const own = login.doc.user.office_id
+  const lists = await Promise.all(['subjects', 'alerts', 'leaves'].map((x) => officer.req('GET', `/api/v1/bail/${x}?office_id=${own}`)))
+  tap.ok(lists.every((x) => x.status === 200) && lists[0].doc.subjects.some((x) => x.id === sid), 'the bail lists take ?office_id of the own office', JSON.stringify(lists.map((x) => x.status)))
+  const far = await officer.req('GET', '/api/v1/bail/subjects?office_id=999999')
+  tap.ok(far.status === 403 && far.doc.code === 'OFFICE_FORBIDDEN', 'the register refuses ?office_id outside the scope', JSON.stringify(far))
   await officer.req('POST', '/api/v1/bail/fences', { subject_id: sid, kind: 'allowed', name: '住所周边', datum: 'wgs84', geometry: { type: 'Point', coordinates: [HOME[1], HOME[0]], radius: 3000 } })
   await officer.req('POST', `/api/v1/bail/subjects/${sid}/schedules`, { kind: 'daily', start_min: 0, end_min: 1440 })
   r = await officer.req('POST', `/api/v1/bail/subjects/${sid}/devices`)
@@ -167,6 +173,10 @@ async function registerForm(page, base, s) {
   await range.nth(0).fill('2026-11-01')
   await range.nth(1).fill('2028-01-31')
   await range.nth(1).press('Enter')
+  // The police officer is picked by name (GET /api/v1/bail/officers), not by user number.
+  await page.locator('.el-dialog .el-select', { hasText: '选择民警' }).click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '王五' }).click()
+  await page.waitForTimeout(300)
   await page.click('[data-test=subject-save]')
   await page.getByText(`身份证号校验位应为 ${good[17]}，请核对`).waitFor({ timeout: 5000 })
   tap.ok(true, 'a wrong ID check digit is named next to the field')
@@ -186,6 +196,9 @@ async function registerForm(page, base, s) {
   const r = await s.officer.req('GET', '/api/v1/bail/subjects')
   const made = (r.doc.subjects || []).find((x) => x.case_number === '清城检刑诉〔2026〕13号')
   tap.ok(made && made.bail_end === '2027-10-31' && made.status === 'active', 'the form registers the subject on the server and opens its page', JSON.stringify(r.doc))
+  const officers = (await s.officer.req('GET', '/api/v1/bail/officers')).doc.officers || []
+  const wangwu = officers.find((o) => o.display_name === '王五')
+  tap.ok(made && wangwu && made.police_id === wangwu.id, 'the police officer picked by name is on the registration', JSON.stringify({ made, officers }))
 }
 
 // Fences drawn on the map: a circle (click the centre, give the radius) and a polygon (click
@@ -266,6 +279,12 @@ async function phoneCheckin(context, base, s, code) {
   tap.ok((await phone.innerText('[data-test=m-message]')).includes('绑定成功'), 'the phone binds with the code (any case)')
   const wide = await phone.evaluate(() => document.documentElement.scrollWidth)
   tap.ok(wide <= 360, 'the phone page fits 360 px without scrolling sideways', wide)
+  // The next window (a daily schedule 00:00-24:00 is open now) and the score with its reasons.
+  await phone.locator('[data-test=m-risk]').waitFor({ timeout: 20000 })
+  const next = await phone.innerText('[data-test=m-next]')
+  tap.ok(next.startsWith('每日报到：') && (await phone.getByText('现在可以报到').count()) === 1, 'the phone shows the check-in window open now', next)
+  const score = `${await phone.innerText('[data-test=m-score]')} ${await phone.innerText('[data-test=m-level]')}`
+  tap.ok(/\d+\s*风险分 风险等级：(绿色|黄色|红色)/.test(score), 'the phone shows its risk score and colour', score)
 
   async function checkIn(photo) {
     await phone.click('[data-test=m-go-checkin]')

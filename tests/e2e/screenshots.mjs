@@ -64,6 +64,13 @@ async function bailPages(context, base, phone) {
     await settle(page, selector)
     await shoot(page, name)
   }
+  // 分布图: every subject at its home fence on the offline basemap, coloured by risk.
+  await page.goto(`${base}/bail?tab=register`)
+  await settle(page, '[data-test=subjects]')
+  await page.getByText('分布图', { exact: true }).click()
+  await page.waitForFunction(() => !/正在读取/.test(document.querySelector('[data-test=register-map]')?.innerText || '正在读取'), null, { timeout: 30000 })
+  await page.waitForTimeout(600)
+  await shoot(page, 'bail-map')
   await page.goto(`${base}/bail?tab=register`)
   await settle(page, '[data-test=subjects]')
   await page.locator('[data-test=risk-filter]').click()
@@ -82,6 +89,7 @@ async function bailPages(context, base, phone) {
   await phone.fill('#m-code', code)
   await phone.click('[data-test=m-bind]')
   await settle(phone, '[data-test=m-home]')
+  await phone.locator('[data-test=m-risk]').waitFor({ timeout: 15000 }).catch(() => {})
   await shoot(phone, 'mobile-home')
   await page.close()
 }
