@@ -131,8 +131,14 @@ static int group_fence(struct bd_sim *sim, struct bd_subject *s, const struct sj
 static int add_subject(struct bd_sim *sim, struct bd_subject *s, const struct sj_bail_actor *who)
 {
     char start[11], end[11];
+    /* Six months for a third of them, twelve (the legal most) for the rest; a six-month bail
+     * that would have run out before the history ends is a twelve-month one, so nobody is
+     * still supervised after their bail ended unless the simulation ends them. */
+    int64_t length = s->index % 3 == 0 ? 182 : 364;
+    if (s->bail_start_day + length <= sim->last_day + 14)
+        length = 364;
     sj_bail_day_format(s->bail_start_day, start);
-    sj_bail_day_format(s->bail_start_day + (s->index % 3 == 0 ? 182 : 364), end);
+    sj_bail_day_format(s->bail_start_day + length, end);
     struct sj_bail_subject_new in = {
         .office_id = sim->offices[s->office].id,
         .name = s->person.name,
