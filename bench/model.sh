@@ -142,6 +142,8 @@ for scale in $scales; do
         # copied, so that the models still build their indexes on a fresh workspace
         mkdir -p "$ws"
         cp "$BENCH_FROM/ws/workspace.db" "$ws/"
+        # a WAL left by a command that did not close cleanly belongs with the database
+        [ ! -f "$BENCH_FROM/ws/workspace.db-wal" ] || cp "$BENCH_FROM/ws/workspace.db-wal" "$ws/"
         ln -s "$BENCH_FROM/data" "$dir/data"
         echo "scale ?: copied from $BENCH_FROM in $(( $(date +%s) - start )) s; load $(cut -d' ' -f1 /proc/loadavg)"
     else
