@@ -17,6 +17,11 @@ struct sj_ftensor {
 
 enum sj_pad { SJ_PAD_VALID, SJ_PAD_SAME };
 
+/* Loads OpenBLAS (dlopen, once per process; blas.c) and sets it to one thread unless
+ * OPENBLAS_NUM_THREADS is set. Without it, sj_face_sgemm uses a plain loop. */
+void sj_face_blas_load(void);
+/* c = a b in single precision, row-major: a is m x k, b is k x n, c is m x n (overwritten). */
+void sj_face_sgemm(int m, int n, int k, const float *a, const float *b, float *c);
 void sj_ftensor_init(struct sj_ftensor *t, int h, int w, int c);
 void sj_ftensor_release(struct sj_ftensor *t);
 

@@ -5,12 +5,12 @@
  * that scripts/bootstrap installs (SJ_FACE_SOURCE_MODEL_DIR). Opening the model sets OpenBLAS to
  * one thread unless OPENBLAS_NUM_THREADS is set.
  */
-#include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
 #include "face/face_config.h"
+#include "face/face_int.h"
 #include "face/face_model.h"
 
 static int has_manifest(const char *dir)
@@ -38,8 +38,7 @@ int sj_face_model_open(const char *dir, struct sj_face_model **out, struct sj_er
     /* One BLAS thread per verification: concurrent check-ins are the parallelism, and
      * OpenBLAS's waiting threads cost more than they save on a busy 2-core server
      * (docs/PERFORMANCE.md). OPENBLAS_NUM_THREADS overrides. */
-    if (!getenv("OPENBLAS_NUM_THREADS"))
-        openblas_set_num_threads(1);
+    sj_face_blas_load();
     if (!dir)
         dir = sj_face_model_dir();
     int rc = sj_face_weights_load(dir, "face_recognition_model", &m->recog_weights, err);

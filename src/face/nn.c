@@ -7,7 +7,6 @@
  * Invariants: every output tensor is sized by out_size() and initialised here; reads outside
  * the input are padding (zero for convolutions, ignored for pooling, as TF.js does).
  */
-#include <cblas.h>
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -80,8 +79,7 @@ void sj_nn_conv2d_clip(const struct sj_ftensor *in, const float *filter, const f
         (struct sj_ftensor){oh, ow, cout, sj_xmalloc(((size_t)oh * ow * cout + 1) * sizeof(float))};
     float *buf =
         kh == 1 && kw == 1 && stride == 1 ? NULL : im2col(in, kh, kw, stride, top, left, oh, ow);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, oh * ow, cout, kdim, 1.0f,
-                buf ? buf : in->data, kdim, filter, cout, 0.0f, out->data, cout);
+    sj_face_sgemm(oh * ow, cout, kdim, buf ? buf : in->data, filter, out->data);
     free(buf);
     /* Bias and clamp in one pass over the output. */
     size_t n = (size_t)oh * ow;
