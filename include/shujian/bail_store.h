@@ -243,4 +243,24 @@ int sj_store_bail_review_items(struct sj_store *store, int64_t user_id, int64_t 
 int sj_store_bail_signoff_add(struct sj_store *store, int64_t user_id, const char *day,
                               int64_t office_id, size_t items, int64_t now_ms, struct sj_err *err);
 
+/* One officer's sign-off of a day (src/store/bail_store_review.c). */
+struct sj_store_bail_signoff {
+    int64_t user_id, signed_ms;
+    size_t items;
+    char *display_name; /* the officer's; free() */
+};
+/* *is_found false (and 0) when user_id has not signed day ("YYYY-MM-DD") off. */
+int sj_store_bail_signoff_get(struct sj_store *store, int64_t user_id, const char *day,
+                              struct sj_store_bail_signoff *out, bool *is_found,
+                              struct sj_err *err);
+
+/* A subject's home point: the centre (WGS-84) of its own first active allowed circle fence. */
+struct sj_store_bail_home {
+    int64_t subject_id;
+    double lat, lon, radius_m;
+};
+/* Every subject that has one at at_ms, by subject id, in one statement. *list: free(). */
+int sj_store_bail_homes(struct sj_store *store, int64_t at_ms, struct sj_store_bail_home **list,
+                        size_t *count, struct sj_err *err);
+
 #endif

@@ -201,6 +201,32 @@ json_t *sj_http_bail_device_json(const struct sj_bail_device *d)
 
 /* ---- Subjects -------------------------------------------------------------------------------- */
 
+/* Adds "home" to each subject of the register (ordered by id): {lat, lon, radius_m} of its own
+ * first active allowed circle fence (WGS-84), or null - all from one statement, merged. */
+static int add_homes(struct sj_http_ctx *ctx, json_t *subjects)
+{
+    struct sj_store_bail_home *homes = NULL;
+    size_t count = 0, k = 0, i;
+    json_t *o;
+    struct sj_err err;
+    sj_err_clear(&err);
+    if (sj_store_bail_homes(ctx->store, sj_http_now_ms(), &homes, &count, &err) < 0)
+        return sj_http_bail_fail(ctx, &err);
+    json_array_foreach(subjects, i, o)
+    {
+        int64_t id = (int64_t)json_integer_value(json_object_get(o, "id"));
+        while (k < count && homes[k].subject_id < id)
+            k++;
+        bool is_home = k < count && homes[k].subject_id == id;
+        json_object_set_new(o, "home",
+                            is_home ? json_pack("{s:f, s:f, s:f}", "lat", homes[k].lat, "lon",
+                                                homes[k].lon, "radius_m", homes[k].radius_m)
+                                    : json_null());
+    }
+    free(homes);
+    return 0;
+}
+
 /* The register of the caller's scope, or of one office of it with ?office_id=. */
 static int get_subjects(struct sj_http_ctx *ctx)
 {
@@ -218,7 +244,7 @@ static int get_subjects(struct sj_http_ctx *ctx)
         if (sj_http_scope_has(scope, list[i].office_id))
             json_array_append_new(subjects, sj_http_bail_subject_json(&list[i]));
     sj_bail_subject_list_free(list, count);
-    if (sj_http_bail_add_risk(ctx, subjects) < 0) {
+    if (sj_http_bail_add_risk(ctx, subjects) < 0 || add_homes(ctx, subjects) < 0) {
         json_decref(subjects);
         return SJ_EDB;
     }

@@ -302,6 +302,27 @@ static int read_day(struct sj_http_ctx *ctx, const char *text, int64_t *day)
     return 0;
 }
 
+/* The caller's sign-off of day as {user_id, display_name, signed_at_ms, items}, or JSON null
+ * when not signed off; an error reply (and SJ_EDB) when the store fails. */
+static int signoff_json(struct sj_http_ctx *ctx, const char *day, json_t **out)
+{
+    struct sj_store_bail_signoff s;
+    bool is_found = false;
+    struct sj_err err;
+    sj_err_clear(&err);
+    *out = NULL;
+    if (sj_store_bail_signoff_get(ctx->store, sj_http_user(ctx)->id, day, &s, &is_found, &err) <
+        0)
+        return sj_http_bail_fail(ctx, &err);
+    *out = is_found ? json_pack("{s:I, s:s, s:I, s:I}", "user_id", (json_int_t)s.user_id,
+                                "display_name", s.display_name ? s.display_name : "",
+                                "signed_at_ms", (json_int_t)s.signed_ms, "items",
+                                (json_int_t)s.items)
+                    : json_null();
+    free(s.display_name);
+    return 0;
+}
+
 int sj_http_bail_get_review(struct sj_http_ctx *ctx)
 {
     struct sj_bail_review_item *items = NULL;
@@ -326,9 +347,15 @@ int sj_http_bail_get_review(struct sj_http_ctx *ctx)
     }
     free(items);
     sj_bail_day_format(day, day_text);
+    json_t *signoff = NULL;
+    if (signoff_json(ctx, day_text, &signoff) < 0) {
+        json_decref(arr);
+        return SJ_EDB;
+    }
     return sj_http_reply(ctx, 200,
-                         json_pack("{s:s, s:I, s:o}", "day", day_text, "unhandled",
-                                   (json_int_t)unhandled, "items", arr));
+                         json_pack("{s:s, s:I, s:o, s:b, s:o}", "day", day_text, "unhandled",
+                                   (json_int_t)unhandled, "items", arr, "signed_off",
+                                   !json_is_null(signoff), "signoff", signoff));
 }
 
 int sj_http_bail_post_review_checkins(struct sj_http_ctx *ctx)

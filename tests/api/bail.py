@@ -69,6 +69,8 @@ t.eq(status, 200, "an auditor reads the register")
 text = str(doc)
 t.ok(ID1 not in text and "13800138000" not in text and not ID18.search(text),
      "the register is masked (no ID number, no mobile)", text[:300])
+t.ok(all(x.get("home", 0) is None for x in doc.get("subjects", [])),
+     "a subject without an allowed circle fence has home null", text[:300])
 status, doc = chen.request("GET", f"/api/v1/bail/subjects/{sid}?reveal=1")
 t.eq(doc.get("subject", {}).get("id_number") if isinstance(doc, dict) else None, ID1,
      "a prosecutor may reveal the ID number (recorded)")
@@ -101,6 +103,11 @@ status, doc = chen.request("POST", "/api/v1/bail/fences", {
 t.eq((status, code_of(doc)), (400, "BAIL_BAD_GEOMETRY"), "a broken GeoJSON polygon is 400")
 status, doc = chen.request("GET", f"/api/v1/bail/subjects/{sid}/fences")
 t.eq([f["id"] for f in doc.get("fences", [])], [fence_id], "the subject's fences list it")
+status, doc = aud.request("GET", "/api/v1/bail/subjects")
+home = next((x.get("home") for x in doc.get("subjects", []) if x["id"] == sid), None) or {}
+t.ok(abs(home.get("lat", 0) - HOME[0]) < 1e-9 and abs(home.get("lon", 0) - HOME[1]) < 1e-9
+     and home.get("radius_m") == 3000,
+     "the register gives the home point: the centre of the subject's allowed circle", home)
 status, doc = chen.request("POST", f"/api/v1/bail/subjects/{sid}/schedules",
                            {"kind": "daily", "start_min": 0, "end_min": 1440})
 t.eq(status, 201, "a daily check-in schedule is added")
@@ -258,9 +265,16 @@ for i in items:
         chen.request("POST", f"/api/v1/bail/alerts/{i['id']}/acknowledge", {})
 status, doc = chen.request("GET", "/api/v1/bail/review")
 t.eq(doc.get("unhandled") if isinstance(doc, dict) else None, 0, "nothing left unhandled")
+t.eq((doc.get("signed_off"), doc.get("signoff", 0)), (False, None),
+     "the review says the day is not signed off yet")
 status, doc = chen.request("POST", "/api/v1/bail/review/signoff", {})
 t.eq((status, doc.get("signed_off") if isinstance(doc, dict) else None), (200, True),
      "the day is signed off")
+status, doc = chen.request("GET", "/api/v1/bail/review")
+so = doc.get("signoff") or {}
+t.ok(doc.get("signed_off") is True and so.get("user_id") == chen_id and so.get("display_name")
+     and 0 < now_ms() - so.get("signed_at_ms", 0) < 600000 and so.get("items", 0) >= 1,
+     "the review then says by whom and when the day was signed off", doc)
 status, doc = chen.request("POST", "/api/v1/bail/review/signoff", {})
 t.eq((status, code_of(doc)), (409, "BAIL_ALREADY_SIGNED_OFF"), "a day is signed off once")
 

@@ -236,6 +236,16 @@ async function drawFences(page, s) {
 // The subject's page: the map draws, the fence is listed; an enrolment code is shown large.
 async function subjectPage(page, base, s) {
   await page.goto(`${base}/bail?tab=register`)
+  // 分布图: the dots come with the register (each subject's `home`), no request per subject.
+  let perSubject = 0
+  const count = (req) => (perSubject += /\/api\/v1\/bail\/subjects\/\d+\/fences/.test(req.url()))
+  page.on('request', count)
+  await page.locator('[data-test=subjects] .el-table__row').first().waitFor({ timeout: 20000 })
+  await page.locator('[data-test=register-view] label', { hasText: '分布图' }).click()
+  await page.locator('[data-test=register-map] path.leaflet-interactive').first().waitFor({ timeout: 20000 })
+  page.off('request', count)
+  tap.ok(perSubject === 0, 'the register map draws its dots from the list, without a fences request per subject', String(perSubject))
+  await page.locator('[data-test=register-view] label', { hasText: '列表' }).click()
   await page.locator('[data-test=subjects] .el-table__row', { hasText: '清城检刑诉〔2026〕12号' }).click()
   await page.waitForURL(new RegExp(`/bail/subjects/${s.sid}$`), { timeout: 20000 })
   await page.locator('[data-test=fences] .el-table__row', { hasText: '住所周边' }).waitFor({ timeout: 20000 })
@@ -393,6 +403,9 @@ async function rosterAndReview(page, base, s) {
   await page.waitForFunction(() => /未处理 0 项/.test(document.querySelector('[data-test=review-left]')?.innerText || ''), null, { timeout: 20000 })
   await page.click('[data-test=review-signoff]')
   await page.locator('.el-message--success', { hasText: '已签字确认' }).waitFor({ timeout: 20000 })
+  await page.locator('[data-test=review-signed]').waitFor({ timeout: 20000 })
+  const signed = await page.innerText('[data-test=review-signed]')
+  tap.ok(/^已于 .+ 由 .+ 签字确认$/.test(signed) && (await page.locator('[data-test=review-signoff]').count()) === 0, 'a signed-off day says by whom and when, and offers no second sign-off', signed)
   r = await s.officer.req('POST', '/api/v1/bail/review/signoff', { day: today })
   tap.ok(r.status === 409 && r.doc.code === 'BAIL_ALREADY_SIGNED_OFF', 'the day is signed off on the server', JSON.stringify(r.doc))
 }
