@@ -21,6 +21,7 @@
 #ifndef SHUJIAN_MODEL_INT_H
 #define SHUJIAN_MODEL_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "shujian/model.h"
@@ -40,5 +41,25 @@ size_t sj_expr_column_count(const struct sj_expr *expr);
 const char *sj_expr_column(const struct sj_expr *expr, size_t index);
 size_t sj_expr_param_count(const struct sj_expr *expr);
 const char *sj_expr_param(const struct sj_expr *expr, size_t index);
+
+/* ---- Subjects seen in a query's rows (subject_map.c) ------------------------------------- */
+
+struct sj_subject_slot {
+    char *subject; /* owned by the map; NULL = empty slot */
+    size_t value;  /* the caller's number for it */
+};
+
+/* Zero-initialised is empty. */
+struct sj_subject_map {
+    struct sj_subject_slot *slots;
+    size_t slot_count; /* a power of two, or 0 */
+    size_t count;
+};
+
+/* The slot of subject, added with value 0 when it was not there (*is_new says so). The slot
+ * stays valid until the next call. */
+struct sj_subject_slot *sj_subject_map_get(struct sj_subject_map *m, const char *subject,
+                                           bool *is_new);
+void sj_subject_map_release(struct sj_subject_map *m);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/model_int.h"
 #include "shujian/model_preview.h"
 #include "shujian/plan.h"
 
@@ -23,11 +24,6 @@ struct shown_lead {
     size_t count, alloc;
 };
 
-struct seen {
-    char *subject; /* owned; NULL = empty slot */
-    size_t shown;  /* its index in out->leads, or SIZE_MAX when only counted */
-};
-
 struct preview_ctx {
     const struct sj_model *model;
     const struct sj_model_plan *plan;
@@ -35,44 +31,14 @@ struct preview_ctx {
     struct sj_err *err;
     size_t limit;
     struct shown_lead *shown; /* parallel to out->leads */
-    struct seen *set;         /* subjects seen, open addressing */
-    size_t set_count;         /* a power of two */
+    struct sj_subject_map subjects; /* value: the index in out->leads, or SIZE_MAX when
+                                       only counted */
     long subject_col, ev_col;
     enum sj_kind *kinds;
     size_t column_count;
     struct timespec deadline;
     bool is_late;
 };
-
-static uint64_t hash_text(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-static struct seen *find_subject(struct preview_ctx *c, const char *subject)
-{
-    size_t mask = c->set_count - 1;
-    for (size_t i = (size_t)hash_text(subject) & mask;; i = (i + 1) & mask) {
-        if (!c->set[i].subject || strcmp(c->set[i].subject, subject) == 0)
-            return &c->set[i];
-    }
-}
-
-static void grow_set(struct preview_ctx *c)
-{
-    struct seen *old = c->set;
-    size_t old_count = c->set_count;
-    c->set_count = old_count ? old_count * 2 : 256;
-    c->set = sj_xcalloc(c->set_count, sizeof *c->set);
-    for (size_t i = 0; i < old_count; i++) {
-        if (old[i].subject)
-            *find_subject(c, old[i].subject) = old[i];
-    }
-    free(old);
-}
 
 /* ---- Kinds and titles (as run.c shows them) ----------------------------------------------- */
 
@@ -206,21 +172,19 @@ static int on_row(void *ctx, size_t count, const char *const *columns, const cha
     const char *subject = values[c->subject_col];
     if (!subject || !*subject)
         return 0;
-    if ((c->out->lead_count + 1) * 2 > c->set_count)
-        grow_set(c);
-    struct seen *slot = find_subject(c, subject);
-    if (!slot->subject) {
-        slot->subject = sj_xstrdup(subject);
-        slot->shown = SIZE_MAX;
+    bool is_new;
+    struct sj_subject_slot *slot = sj_subject_map_get(&c->subjects, subject, &is_new);
+    if (is_new) {
+        slot->value = SIZE_MAX;
         if (c->out->shown < c->limit) {
-            slot->shown = c->out->shown;
+            slot->value = c->out->shown;
             add_lead(c, subject, columns, values);
         }
         c->out->lead_count++;
     }
     /* Evidence is kept for the shown leads only. */
-    if (slot->shown != SIZE_MAX && c->ev_col >= 0 && values[c->ev_col])
-        add_items(&c->shown[slot->shown], values[c->ev_col]);
+    if (slot->value != SIZE_MAX && c->ev_col >= 0 && values[c->ev_col])
+        add_items(&c->shown[slot->value], values[c->ev_col]);
     return 0;
 }
 
@@ -257,9 +221,7 @@ static double seconds_since(const struct timespec *t0)
 
 static void release_ctx(struct preview_ctx *c)
 {
-    for (size_t i = 0; i < c->set_count; i++)
-        free(c->set[i].subject);
-    free(c->set);
+    sj_subject_map_release(&c->subjects);
     for (size_t i = 0; c->shown && i < c->out->shown; i++) {
         for (size_t k = 0; k < c->shown[i].count; k++)
             free(c->shown[i].items[k]);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/model_int.h"
 #include "shujian/leads.h"
 #include "shujian/model.h"
 #include "shujian/plan.h"
@@ -82,11 +83,6 @@ static void append_shown(struct sj_buf *out, enum sj_kind kind, const char *valu
 
 /* ---- Collecting the rows -------------------------------------------------------------------- */
 
-struct lead_slot {
-    char *subject; /* owned by the result's brief; NULL = empty slot */
-    size_t index;  /* in result->leads */
-};
-
 struct run_ctx {
     const struct sj_model *model;
     const struct sj_model_plan *plan;
@@ -94,43 +90,12 @@ struct run_ctx {
     struct sj_model_run_result *result;
     struct sj_err *err;
     size_t alloc;            /* of result->leads */
-    struct lead_slot *slots; /* open addressing over subjects */
-    size_t slot_count;       /* a power of two */
+    struct sj_subject_map subjects; /* value: the index in result->leads */
     int64_t row_count;
     long subject_col, ev_col; /* in the result columns; -1 when absent */
     enum sj_kind *kinds;      /* of each result column */
     size_t column_count;
 };
-
-static uint64_t hash_text(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-static struct lead_slot *find_slot(struct run_ctx *c, const char *subject)
-{
-    size_t mask = c->slot_count - 1;
-    for (size_t i = (size_t)hash_text(subject) & mask;; i = (i + 1) & mask) {
-        if (!c->slots[i].subject || strcmp(c->slots[i].subject, subject) == 0)
-            return &c->slots[i];
-    }
-}
-
-static void grow_slots(struct run_ctx *c)
-{
-    struct lead_slot *old = c->slots;
-    size_t old_count = c->slot_count;
-    c->slot_count = old_count ? old_count * 2 : 256;
-    c->slots = sj_xcalloc(c->slot_count, sizeof *c->slots);
-    for (size_t i = 0; i < old_count; i++) {
-        if (old[i].subject)
-            *find_slot(c, old[i].subject) = old[i];
-    }
-    free(old);
-}
 
 /* Fills the title template with the values of this row. */
 static char *fill_title(const struct run_ctx *c, const char *const *columns,
@@ -218,11 +183,10 @@ static int lead_for(struct run_ctx *c, const char *subject, const char *const *c
                     const char *const *values, size_t *index)
 {
     struct sj_model_run_result *r = c->result;
-    if ((r->lead_count + 1) * 2 > c->slot_count)
-        grow_slots(c);
-    struct lead_slot *slot = find_slot(c, subject);
-    if (slot->subject) {
-        *index = slot->index;
+    bool is_new;
+    struct sj_subject_slot *slot = sj_subject_map_get(&c->subjects, subject, &is_new);
+    if (!is_new) {
+        *index = slot->value;
         return 0;
     }
     if (r->lead_count == c->alloc) {
@@ -240,10 +204,9 @@ static int lead_for(struct run_ctx *c, const char *subject, const char *const *c
     b->id = sj_xstrdup(id);
     b->subject = sj_xstrdup(subject);
     b->title = title;
-    slot->subject = b->subject;
-    slot->index = r->lead_count++;
+    slot->value = r->lead_count++;
     r->new_count += b->is_new ? 1 : 0;
-    *index = slot->index;
+    *index = slot->value;
     return 0;
 }
 
@@ -412,7 +375,7 @@ int sj_model_run(struct sj_store *store, const struct sj_model *model,
                                         (int64_t)result->new_count, result->seconds};
     rc = sj_lead_run_finish(c.run, &counts, err);
 out:
-    free(c.slots);
+    sj_subject_map_release(&c.subjects);
     free(c.kinds);
     sj_model_plan_release(&plan);
     if (rc < 0)
