@@ -357,22 +357,7 @@ static int record_import(struct sj_http_platform *p, struct sj_http_job *job,
                   "file", s->file, "sheet", s->sheet, "already_imported", s->already_imported,
                   "import_run", (json_int_t)s->run_id, "rows_imported",
                   (json_int_t)s->rows_imported, "rows_rejected", (json_int_t)s->rows_rejected);
-    char *text = payload ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(payload);
-    struct sj_http_write w = {
-        .record = {.actor = sj_http_job_actor(job),
-                   .office = sj_http_job_office_code(job),
-                   .action = "dataset.import",
-                   .object_type = "dataset",
-                   .object_id = s->dataset,
-                   .from = sj_http_job_peer(job),
-                   .payload_json = text ? text : "{}"},
-    };
-    int rc = sj_http_writer_submit(p->writer, &w);
-    if (rc < 0)
-        *err = w.err;
-    free(text);
-    return rc;
+    return sj_http_job_record(p->writer, job, "dataset.import", "dataset", s->dataset, payload, err);
 }
 
 /* The import's progress into the job: rows read so far (at most ten times a second). */

@@ -440,22 +440,7 @@ static int record_run(struct sj_http_platform *p, struct sj_http_job *job, const
                                 (json_int_t)sj_http_job_id(job), "run", (json_int_t)r->run_id,
                                 "leads", (json_int_t)r->lead_count, "new", (json_int_t)r->new_count,
                                 "version", m->version ? m->version : "", "sha256", m->sha256);
-    char *text = payload ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(payload);
-    struct sj_http_write w = {
-        .record = {.actor = sj_http_job_actor(job),
-                   .office = sj_http_job_office_code(job),
-                   .action = "model.run",
-                   .object_type = "model",
-                   .object_id = m->id,
-                   .from = sj_http_job_peer(job),
-                   .payload_json = text ? text : "{}"},
-    };
-    int rc = sj_http_writer_submit(p->writer, &w);
-    if (rc < 0)
-        *err = w.err;
-    free(text);
-    return rc;
+    return sj_http_job_record(p->writer, job, "model.run", "model", m->id, payload, err);
 }
 
 static int run_model(struct sj_http_platform *p, struct sj_http_job *job, struct sj_store *store,

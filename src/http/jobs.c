@@ -352,3 +352,25 @@ json_t *sj_http_jobs_list(struct sj_http_jobs *pool, struct sj_office_set office
     pthread_mutex_unlock(&pool->lock);
     return list;
 }
+
+int sj_http_job_record(struct sj_http_writer *writer, struct sj_http_job *job,
+                       const char *action, const char *object_type, const char *object_id,
+                       json_t *payload, struct sj_err *err)
+{
+    char *text = payload ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(payload);
+    struct sj_http_write w = {
+        .record = {.actor = sj_http_job_actor(job),
+                   .office = sj_http_job_office_code(job),
+                   .action = action,
+                   .object_type = object_type,
+                   .object_id = object_id,
+                   .from = sj_http_job_peer(job),
+                   .payload_json = text ? text : "{}"},
+    };
+    int rc = sj_http_writer_submit(writer, &w);
+    if (rc < 0)
+        *err = w.err;
+    free(text);
+    return rc;
+}

@@ -111,6 +111,12 @@ int64_t sj_http_job_office(const struct sj_http_job *job);
 const char *sj_http_job_actor(const struct sj_http_job *job);
 const char *sj_http_job_office_code(const struct sj_http_job *job);
 const char *sj_http_job_peer(const struct sj_http_job *job);
+/* Appends the ledger entry of what job did (actor, office and from are the job's; payload,
+ * taken, becomes the canonical JSON) through writer, and waits until it is durable. 0, or
+ * the writer's code with *err set. */
+int sj_http_job_record(struct sj_http_writer *writer, struct sj_http_job *job,
+                       const char *action, const char *object_type, const char *object_id,
+                       json_t *payload, struct sj_err *err);
 void *sj_http_job_arg(const struct sj_http_job *job);
 
 /* ---- The platform (platform.c) ------------------------------------------------------------------
