@@ -466,35 +466,9 @@ static int read_upload(struct sj_http_ctx *ctx, char *name, size_t size, struct 
 
 static int submit_import(struct sj_http_ctx *ctx, struct import_job *j, const char *name)
 {
-    const struct sj_user *user = sj_http_user(ctx);
-    struct sj_office office = {0};
-    struct sj_err err;
-    int64_t id = 0;
-    sj_err_clear(&err);
-    if (sj_office_get(sj_http_store(ctx), user->office_id, &office, &err) < 0) {
-        import_job_free(j);
-        return sj_http_fail(ctx, &err);
-    }
-    struct sj_http_job_spec spec = {
-        .kind = "import",
-        .office_id = user->office_id,
-        .actor = user->username,
-        .office_code = office.code,
-        .peer = sj_http_request(ctx)->peer,
-        .input = json_pack("{s:o, s:o}", "file_name", sj_http_json_string(name), "dataset",
-                           sj_http_json_string(j->dataset)),
-        .run = run_import,
-        .arg = j,
-        .free_arg = import_job_free,
-    };
-    int rc = sj_http_jobs_submit(sj_http_platform_of(ctx)->jobs, &spec, &id, &err);
-    sj_office_release(&office);
-    if (rc < 0) {
-        import_job_free(j);
-        return sj_http_error(ctx, 503, "JOB_QUEUE_FULL", "%s", err.message);
-    }
-    json_t *job = sj_http_jobs_get(sj_http_platform_of(ctx)->jobs, id, &id);
-    return sj_http_reply(ctx, 202, json_pack("{s:o}", "job", job ? job : json_null()));
+    json_t *input = json_pack("{s:o, s:o}", "file_name", sj_http_json_string(name), "dataset",
+                              sj_http_json_string(j->dataset));
+    return sj_http_job_start(ctx, "import", input, run_import, j, import_job_free);
 }
 
 static int post_import(struct sj_http_ctx *ctx)

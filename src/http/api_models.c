@@ -491,36 +491,9 @@ static int run_model(struct sj_http_platform *p, struct sj_http_job *job, struct
 
 static int submit_run(struct sj_http_ctx *ctx, struct model_run *r)
 {
-    const struct sj_user *user = sj_http_user(ctx);
-    struct sj_office office = {0};
-    struct sj_err err;
-    int64_t id = 0;
-    sj_err_clear(&err);
-    if (sj_office_get(sj_http_store(ctx), user->office_id, &office, &err) < 0) {
-        model_run_free(r);
-        return sj_http_fail(ctx, &err);
-    }
-    json_t *input = json_deep_copy(sj_http_body(ctx) ? sj_http_body(ctx) : json_object());
+    json_t *input = sj_http_body(ctx) ? json_deep_copy(sj_http_body(ctx)) : json_object();
     json_object_set_new(input, "model_id", sj_http_json_string(r->model_id));
-    struct sj_http_job_spec spec = {
-        .kind = "model-run",
-        .office_id = user->office_id,
-        .actor = user->username,
-        .office_code = office.code,
-        .peer = sj_http_request(ctx)->peer,
-        .input = input,
-        .run = run_model,
-        .arg = r,
-        .free_arg = model_run_free,
-    };
-    int rc = sj_http_jobs_submit(sj_http_platform_of(ctx)->jobs, &spec, &id, &err);
-    sj_office_release(&office);
-    if (rc < 0) {
-        model_run_free(r);
-        return sj_http_error(ctx, 503, "JOB_QUEUE_FULL", "%s", err.message);
-    }
-    json_t *job = sj_http_jobs_get(sj_http_platform_of(ctx)->jobs, id, &id);
-    return sj_http_reply(ctx, 202, json_pack("{s:o}", "job", job ? job : json_null()));
+    return sj_http_job_start(ctx, "model-run", input, run_model, r, model_run_free);
 }
 
 static int post_run(struct sj_http_ctx *ctx)

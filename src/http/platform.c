@@ -123,6 +123,40 @@ int sj_http_record_as(struct sj_http_ctx *ctx, const struct sj_user *user, const
     return 0;
 }
 
+int sj_http_job_start(struct sj_http_ctx *ctx, const char *kind, json_t *input, sj_http_job_fn run,
+                      void *arg, void (*free_arg)(void *arg))
+{
+    const struct sj_user *user = sj_http_user(ctx);
+    struct sj_office office = {0};
+    struct sj_err err;
+    int64_t id = 0;
+    sj_err_clear(&err);
+    if (sj_office_get(ctx->store, user->office_id, &office, &err) < 0) {
+        json_decref(input);
+        free_arg(arg);
+        return sj_http_fail(ctx, &err);
+    }
+    struct sj_http_job_spec spec = {
+        .kind = kind,
+        .office_id = user->office_id,
+        .actor = user->username,
+        .office_code = office.code,
+        .peer = ctx->req->peer,
+        .input = input,
+        .run = run,
+        .arg = arg,
+        .free_arg = free_arg,
+    };
+    int rc = sj_http_jobs_submit(ctx->app->platform->jobs, &spec, &id, &err);
+    sj_office_release(&office);
+    if (rc < 0) {
+        free_arg(arg);
+        return sj_http_error(ctx, 503, "JOB_QUEUE_FULL", "%s", err.message);
+    }
+    json_t *job = sj_http_jobs_get(ctx->app->platform->jobs, id, &id);
+    return sj_http_reply(ctx, 202, json_pack("{s:o}", "job", job ? job : json_null()));
+}
+
 int sj_http_need_ledger(struct sj_http_ctx *ctx)
 {
     if (sj_http_writer_has_ledger(ctx->app->platform->writer))

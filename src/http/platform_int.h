@@ -160,6 +160,11 @@ struct sj_model_diags;
 /* A model file's diagnostics as the API answers them: [{line, column, message, hint, text}]
  * (api_models.c). New reference. */
 json_t *sj_http_model_diags_json(const struct sj_model_diags *diags);
+/* Queues a job of kind for this request's user and office (input and arg taken; arg is
+ * freed with free_arg if the job cannot be queued) and answers 202 {job}, or 503
+ * JOB_QUEUE_FULL, or the error reading the user's office. */
+int sj_http_job_start(struct sj_http_ctx *ctx, const char *kind, json_t *input, sj_http_job_fn run,
+                      void *arg, void (*free_arg)(void *arg));
 /* Answers 503 LEDGER_MISSING and returns SJ_ENOTFOUND when writes cannot be recorded. */
 int sj_http_need_ledger(struct sj_http_ctx *ctx);
 /* Submits w to the writer and, on failure, answers for it (the change itself: 4xx/5xx from
