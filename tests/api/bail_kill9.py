@@ -23,20 +23,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sjapi import Client, Server, Tap, Workspace  # noqa: E402
+from bailfix import HOME, id_number, now_ms  # noqa: E402
 
-HOME = (23.6820, 113.0560)  # WGS-84, a point in 清远
 PHONES = 20
 TOTAL = 1000
 KILL_AFTER = TOTAL // 3
-
-
-def id_number(body17):
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return body17 + "10X98765432"[sum(int(d) * w for d, w in zip(body17, weights)) % 11]
-
-
-def now_ms():
-    return int(time.time() * 1000)
 
 
 t = Tap()
