@@ -16,6 +16,7 @@
 #include <utf8proc.h>
 
 #include "cli/cli.h"
+#include "shujian/json.h"
 #include "shujian/ledger.h"
 #include "shujian/store.h"
 
@@ -189,19 +190,7 @@ int sj_cli_open_store(const struct cmd *cmd, const char *workspace, bool create,
 
 json_t *sj_cli_json_string(const char *s)
 {
-    if (!s)
-        return json_null();
-    json_t *v = json_string(s);
-    if (v)
-        return v;
-    /* Invalid UTF-8 (should not reach the store, but never lose a value): replace each bad
-     * byte with U+FFFD. */
-    struct sj_buf buf;
-    sj_buf_init(&buf, 0);
-    sj_utf8_repair(sj_str_from_cstr(s), &buf);
-    v = json_string(sj_buf_cstr(&buf) ? sj_buf_cstr(&buf) : "");
-    sj_buf_release(&buf);
-    return v ? v : json_null();
+    return sj_json_string(s);
 }
 
 int sj_cli_print_json(json_t *root)

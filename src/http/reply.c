@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "http/http_int.h"
+#include "shujian/json.h"
 
 /* ---- The request ---------------------------------------------------------------------------- */
 
@@ -257,18 +258,7 @@ const char *sj_http_iso_time(struct sj_http_ctx *ctx, int64_t ms)
 
 json_t *sj_http_json_string(const char *s)
 {
-    if (!s)
-        return json_null();
-    json_t *v = json_string(s);
-    if (v)
-        return v;
-    /* Invalid UTF-8: replace each bad byte with U+FFFD. */
-    struct sj_buf buf;
-    sj_buf_init(&buf, 0);
-    sj_utf8_repair(sj_str_from_cstr(s), &buf);
-    v = json_string(sj_buf_cstr(&buf));
-    sj_buf_release(&buf);
-    return v ? v : json_string("");
+    return sj_json_string(s);
 }
 
 json_t *sj_http_user_json(const struct sj_user *user)
