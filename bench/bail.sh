@@ -48,34 +48,16 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-shujian=$build/src/cli/shujian
-[ -x "$shujian" ] || { echo "bail.sh: $shujian is missing; build first (make release)" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "bail.sh: wrk is missing (scripts/bootstrap)" >&2; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sj-bench-bail.XXXXXX")
-pid=""
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-    [ -n "${SJ_BENCH_KEEP:-}" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-ws=$tmp/ws
-export SHUJIAN_LOG=warn
-export SHUJIAN_WRITER_STATS=1
+. "$(dirname "$0")/lib.sh"
+bench_prepare bail.sh
 
 # ---- The workspace and the server -------------------------------------------------------------
 "$shujian" ledger init --workspace "$ws" >/dev/null
 "$shujian" office add 441800 清远市人民检察院 --workspace "$ws" >/dev/null
 echo "bench-password-1" | "$shujian" user add bench --role prosecutor --office 441800 \
     --workspace "$ws" >/dev/null
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-thread_flag=""
 [ "$server_threads" -lt 0 ] && server_threads=$connections
-[ "$server_threads" -gt 0 ] && thread_flag="--threads $server_threads"
-# shellcheck disable=SC2086 # thread_flag is empty or two words
-"$shujian" serve --listen "127.0.0.1:$port" --workspace "$ws" $thread_flag >"$tmp/serve.log" 2>&1 &
-pid=$!
-base=http://127.0.0.1:$port
+bench_serve "$server_threads"
 python3 - "$base" "$subjects" "$tmp/tokens" <<'EOF'
 """Signs in, registers the subjects (ID numbers with computed check digits, invented names),
 gives each a fence and an all-day schedule, and binds a phone to each; writes the device

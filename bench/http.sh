@@ -41,21 +41,9 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-shujian=$build/src/cli/shujian
-[ -x "$shujian" ] || { echo "http.sh: $shujian is missing; build first (make release)" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "http.sh: wrk is missing (scripts/bootstrap)" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+bench_prepare http.sh
 command -v curl >/dev/null || { echo "http.sh: curl is missing (scripts/bootstrap)" >&2; exit 1; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sj-bench-http.XXXXXX")
-pid=""
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-    [ -n "${SJ_BENCH_KEEP:-}" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-ws=$tmp/ws
-export SHUJIAN_LOG=warn
-export SHUJIAN_WRITER_STATS=1 # the writer prints where its time went when it stops
 
 # ---- The workspace ------------------------------------------------------------------------------
 "$shujian" demo-data "$tmp/data" --scale 8 --seed 1 >/dev/null
@@ -70,14 +58,7 @@ done
 
 # ---- The server -------------------------------------------------------------------------------------
 # A free port from the kernel; the server logs warnings only (no line per request).
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-thread_flag=""
-[ "$server_threads" -gt 0 ] && thread_flag="--threads $server_threads"
-# shellcheck disable=SC2086 # thread_flag is empty or two words
-"$shujian" serve --listen "127.0.0.1:$port" --workspace "$ws" $thread_flag \
-    >"$tmp/serve.log" 2>&1 &
-pid=$!
-base=http://127.0.0.1:$port
+bench_serve "$server_threads"
 for _ in $(seq 100); do
     curl -sf "$base/healthz" >/dev/null 2>&1 && break
     sleep 0.1
