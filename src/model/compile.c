@@ -546,6 +546,7 @@ void sj_cc_ns_release(struct sj_cc_ns *ns)
         free(rel->cols);
         free(rel->parts);
         free(rel->copies);
+        free(rel->filter_where);
         free(rel->name);
         free(rel);
     }

@@ -45,6 +45,8 @@ struct sj_cc_rel {
     bool is_shared;      /* a step several later steps use: SQLite materialises it once */
     bool is_pinned;      /* a lookup step a match joins: MATERIALIZED, computed once */
     size_t part_count;
+    const struct sj_cc_rel *filter_from; /* a filter step's from (NULL for other steps) */
+    char *filter_where;                  /* a filter step's condition as SQL (owned) */
     struct sj_cc_col *cols; /* owned */
     size_t col_count;
 };

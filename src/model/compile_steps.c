@@ -359,8 +359,11 @@ static int step_filter(struct sj_cc_ns *ns, const struct sj_model_step *step)
         if (step_mode(rel) == SJ_CTE_INLINE) /* folded into its user: lookups reach from's table */
             sj_cc_origin_add(ns->cc, rel->parts[i], from->parts[i], -1, NULL, NULL, 0);
     }
-    if (rc == 0)
+    if (rc == 0) {
+        rel->filter_from = from;
+        rel->filter_where = sj_xstrdup(sj_buf_cstr(&cond));
         rc = sj_cc_emit_union(ns->cc, rel, base);
+    }
     sj_buf_release(&cond);
     sj_buf_release(&body);
     return rc;
@@ -811,6 +814,69 @@ static bool same_cols(const struct sj_cc_rel *a, const struct sj_cc_rel *b)
     return true;
 }
 
+/* The union's columns: the first part's, each with the kind all parts agree on (else auto),
+ * not null and usable for lookups only when it is so in every part. */
+static void union_cols(struct sj_cc_rel *rel, struct sj_cc_rel *const *of, size_t count)
+{
+    copy_cols(rel, of[0]);
+    for (size_t c = 0; c < rel->col_count; c++) {
+        for (size_t i = 1; i < count; i++) {
+            long k = sj_cc_col_find(of[i], rel->cols[c].name);
+            if (of[i]->cols[k].kind != rel->cols[c].kind)
+                rel->cols[c].kind = SJ_KIND_AUTO;
+            rel->cols[c].is_not_null = rel->cols[c].is_not_null && of[i]->cols[k].is_not_null;
+            rel->cols[c].is_lookup_ok = rel->cols[c].is_lookup_ok && of[i]->cols[k].is_lookup_ok;
+        }
+    }
+}
+
+/* True when the union's parts are all filters of one relation and only the lead reads the
+ * union: then one filter with their conditions joined by OR gives the same leads, in one pass
+ * over that relation instead of one per part. (A row that meets several conditions is one row
+ * instead of several; the lead collects evidence per source row, so nothing it shows
+ * changes. A count or sum over the union would change, hence the lead only.) */
+static bool is_fusable(const struct sj_cc_ns *ns, const struct sj_model_step *step,
+                       struct sj_cc_rel *const *of)
+{
+    const struct sj_model *m = ns->model;
+    if (step->union_count < 2 || !m->lead.from || strcmp(m->lead.from, step->id) != 0 ||
+        uses_of(m, step->id) != 1)
+        return false;
+    for (size_t i = 0; i < step->union_count; i++) {
+        if (!of[i]->filter_from || of[i]->filter_from != of[0]->filter_from)
+            return false;
+    }
+    return true;
+}
+
+/* The fused union (is_fusable): per part of the filters' common from, one row-wise CTE with
+ * the OR of their conditions, folded into the lead. */
+static int emit_fused_union(struct sj_cc_ns *ns, const struct sj_model_step *step,
+                            struct sj_cc_rel *rel, struct sj_cc_rel *const *of, const char *base)
+{
+    const struct sj_cc_rel *from = of[0]->filter_from;
+    struct sj_buf body;
+    sj_buf_init(&body, SJ_CC_SQL_MAX);
+    rel->parts = sj_xcalloc(from->part_count + 1, sizeof *rel->parts);
+    rel->part_count = from->part_count;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < rel->part_count; i++) {
+        rel->parts[i] = sj_cc_part_name(ns->cc, base, i, rel->part_count);
+        sj_buf_reset(&body);
+        sj_buf_append_cstr(&body, "SELECT ");
+        sj_cc_select_cols(&body, rel, NULL);
+        sj_buf_append_cstr(&body, " FROM ");
+        sj_cc_quote(&body, from->parts[i]);
+        sj_buf_append_cstr(&body, " WHERE ");
+        for (size_t k = 0; k < step->union_count; k++)
+            sj_buf_appendf(&body, "%s(%s)", k ? " OR " : "", of[k]->filter_where);
+        rc = sj_cc_add_cte(ns->cc, rel->parts[i], SJ_CTE_INLINE, sj_buf_cstr(&body));
+        sj_cc_origin_add(ns->cc, rel->parts[i], from->parts[i], -1, NULL, NULL, 0);
+    }
+    sj_buf_release(&body);
+    return rc == 0 ? sj_cc_emit_union(ns->cc, rel, base) : rc;
+}
+
 static int step_union(struct sj_cc_ns *ns, const struct sj_model_step *step)
 {
     char base[300];
@@ -830,26 +896,20 @@ static int step_union(struct sj_cc_ns *ns, const struct sj_model_step *step)
             parts += of[i]->part_count;
     }
     if (rc == 0) {
-        bool is_flat = parts <= SJ_CC_PARTS_MAX;
         struct sj_cc_rel *rel = sj_cc_rel_add(ns, step->id);
         snprintf(base, sizeof base, "%ss_%s", ns->prefix, step->id);
-        rel->parts = sj_xcalloc(parts + 1, sizeof *rel->parts);
-        for (size_t i = 0; i < step->union_count; i++) {
-            for (size_t j = 0; j < (is_flat ? of[i]->part_count : 1); j++)
-                rel->parts[rel->part_count++] = is_flat ? of[i]->parts[j] : of[i]->cte;
-        }
-        copy_cols(rel, of[0]);
-        for (size_t c = 0; c < rel->col_count; c++) {
-            for (size_t i = 1; i < step->union_count; i++) {
-                long k = sj_cc_col_find(of[i], rel->cols[c].name);
-                if (of[i]->cols[k].kind != rel->cols[c].kind)
-                    rel->cols[c].kind = SJ_KIND_AUTO;
-                rel->cols[c].is_not_null = rel->cols[c].is_not_null && of[i]->cols[k].is_not_null;
-                rel->cols[c].is_lookup_ok =
-                    rel->cols[c].is_lookup_ok && of[i]->cols[k].is_lookup_ok;
+        union_cols(rel, of, step->union_count);
+        if (is_fusable(ns, step, of)) {
+            rc = emit_fused_union(ns, step, rel, of, base);
+        } else {
+            bool is_flat = parts <= SJ_CC_PARTS_MAX;
+            rel->parts = sj_xcalloc(parts + 1, sizeof *rel->parts);
+            for (size_t i = 0; i < step->union_count; i++) {
+                for (size_t j = 0; j < (is_flat ? of[i]->part_count : 1); j++)
+                    rel->parts[rel->part_count++] = is_flat ? of[i]->parts[j] : of[i]->cte;
             }
+            rc = sj_cc_emit_union(ns->cc, rel, base);
         }
-        rc = sj_cc_emit_union(ns->cc, rel, base);
     }
     free(of);
     return rc;

@@ -802,6 +802,42 @@ static void test_union(void **state)
     sj_model_free(m);
 }
 
+/* A union of filters of one relation that only the lead reads is one pass with the
+ * conditions joined by OR: the same subjects, each source row once (person 10's row meets
+ * both conditions). A count over the union still sees the row twice, so there the union
+ * stays a UNION ALL. */
+static void test_union_of_filters_fused(void **state)
+{
+    static const char filters[] =
+        "  - id: evasion\n"
+        "    filter: {from: enforcement, where: \"cause = '逃税'\"}\n"
+        "  - id: large\n"
+        "    filter: {from: enforcement, where: \"amount >= 50万元\"}\n"
+        "  - id: both\n"
+        "    union: {of: [evasion, large]}\n";
+    struct sj_model *m = model_from("fused", NULL, filters, STD_LEAD("both"));
+    struct sj_model_plan plan;
+    struct sj_err err;
+    assert_int_equal(sj_model_compile(fx.store, m, NULL, &plan, &err), 0);
+    assert_non_null(strstr(plan.sql, "\"s_both\" AS NOT MATERIALIZED"));
+    assert_non_null(strstr(plan.sql, ") OR ("));
+    assert_null(strstr(plan.sql, "UNION ALL"));
+    sj_model_plan_release(&plan);
+    expect_subjects(m, NULL, "1,3,4,7,8,9,10");
+    sj_model_free(m);
+
+    char steps[1024];
+    snprintf(steps, sizeof steps,
+             "%s  - id: per_party\n"
+             "    count: {from: both, by: [party_id, party], having: count >= 2}\n",
+             filters);
+    m = model_from("counted", NULL, steps,
+                   "  from: per_party\n  subject: party_id\n  title: \"{party}\"\n"
+                   "  evidence: [party]\n");
+    expect_subjects(m, NULL, "10");
+    sj_model_free(m);
+}
+
 /* ---- use-model ------------------------------------------------------------------------------ */
 
 static struct sj_model *child_model(void)
@@ -995,6 +1031,7 @@ int main(void)
         cmocka_unit_test(test_within),
         cmocka_unit_test(test_within_evidence),
         cmocka_unit_test(test_union),
+        cmocka_unit_test(test_union_of_filters_fused),
         cmocka_unit_test(test_use_model_leads),
         cmocka_unit_test(test_use_model_rows),
         cmocka_unit_test(test_use_model_cycle),
