@@ -46,6 +46,13 @@ const char *sj_store_default_dir(const char *flag_value);
 int sj_store_open(const char *dir, bool create, struct sj_store **out, struct sj_err *err);
 void sj_store_close(struct sj_store *store);
 
+/* Has store read the database file through a memory map (PRAGMA mmap_size, up to SQLite's
+ * limit of about 2 GiB) instead of copying each page into its page cache: a query that
+ * scans large tables once then takes less CPU and memory. For one-shot commands only (the
+ * CLI's model run): a disk read error while mapped ends the process (SIGBUS) instead of
+ * failing the query, so the server does not use it. Errors: SJ_EDB. */
+int sj_store_map_reads(struct sj_store *store, struct sj_err *err);
+
 /* Called every few thousand steps of the connection's running statement; returning non-zero
  * stops it (the call that ran it then fails with SJ_EDB, "interrupted"). */
 typedef int sj_store_watch_fn(void *ctx);

@@ -153,7 +153,8 @@ int sj_cli_model_run(int argc, char **argv)
         status = sj_cli_open_store(&model_run_cmd, a.opts.workspace, false, &store);
     if (status != SJ_EXIT_OK)
         goto out;
-    if (sj_toolbox_load(sj_store_dir(store), &tb, &err) < 0) {
+    /* a model scans its datasets once: mapped, their pages are not copied (docs/PERFORMANCE.md) */
+    if (sj_store_map_reads(store, &err) < 0 || sj_toolbox_load(sj_store_dir(store), &tb, &err) < 0) {
         status = sj_cli_fail(&model_run_cmd, &err);
         goto out;
     }

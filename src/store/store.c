@@ -147,6 +147,14 @@ out:
     return rc;
 }
 
+int sj_store_map_reads(struct sj_store *store, struct sj_err *err)
+{
+    /* SQLite caps the map at SQLITE_MAX_MMAP_SIZE (0x7fff0000 in Debian's build); pages past
+     * it are read as usual. Mapped pages count in the process's resident set but are the
+     * kernel's page cache, shared, not memory of its own. */
+    return sj_store_exec(store, "PRAGMA mmap_size=2147418112", err);
+}
+
 void sj_store_close(struct sj_store *store)
 {
     if (!store)

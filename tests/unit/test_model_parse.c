@@ -620,7 +620,7 @@ static char *variant(const char *id, const char *version, const char *uses)
     char id_line[64], version_line[64], step[160];
     snprintf(id_line, sizeof id_line, "id: %s", id);
     snprintf(version_line, sizeof version_line, "version: %s", version);
-    snprintf(step, sizeof step, "steps:\n  - id: sub\n    use-model: {model: %s}\n", uses);
+    snprintf(step, sizeof step, "steps:\n  - id: sub\n    use-model: {model: %s}\n", uses ? uses : "");
     const char *edits[] = {"id: test-model",
                            id_line,
                            "version: 1.0.0",

@@ -374,6 +374,49 @@ static void run_plan(struct sj_store *store, const char *sql)
     assert_int_equal(rows, 1);
 }
 
+static int first_value(void *ctx, size_t n, const char *const *names, const char *const *values)
+{
+    (void)names;
+    *(long long *)ctx = n > 0 && values[0] ? atoll(values[0]) : -1;
+    return 0;
+}
+
+/* The value of a one-row, one-column query run through sj_store_plan_query. */
+static long long plan_value(struct sj_store *store, const char *sql)
+{
+    struct sj_model_plan plan = {.sql = (char *)sql};
+    struct sj_err err;
+    long long value = -1;
+    sj_err_clear(&err);
+    assert_int_equal(sj_store_plan_query(store, &plan, first_value, &value, &err), 0);
+    return value;
+}
+
+/* A connection that reads through a memory map (the CLI's model run) sees what another
+ * connection commits afterwards, in the write-ahead log and after a checkpoint grew the
+ * database file past what was mapped. */
+static void test_mapped_reads_see_later_commits(void **state)
+{
+    struct tu_workspace *f = *state;
+    struct sj_store *store = open_ws(f);
+    struct sj_err err;
+    sj_err_clear(&err);
+    sqlite3 *db = raw_db(f);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(v BLOB)", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sj_store_map_reads(store, &err), 0);
+    assert_int_equal(plan_value(store, "SELECT count(*) FROM t"), 0);
+    static const char grow[] = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                               "WHERE i < 500) INSERT INTO t SELECT zeroblob(8000) FROM n";
+    assert_int_equal(sqlite3_exec(db, grow, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(plan_value(store, "SELECT count(*) FROM t"), 500);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, grow, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(plan_value(store, "SELECT count(*) FROM t"), 1000);
+    assert_int_equal(plan_value(store, "SELECT sum(length(v)) FROM t"), 8000000);
+    sqlite3_close(db);
+}
+
 /* Key-column indexes are not built at import but when a plan first reads the dataset:
  * name and ID get one, amount and text none, and a dataset the plan does not name none. */
 static void test_indexes_on_key_columns(void **state)
@@ -748,6 +791,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mapped_reads_see_later_commits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_migrate_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_file_is_migrated, setup, teardown),
