@@ -29,7 +29,7 @@
 enum sj_errcode {
     SJ_OK = 0,
     SJ_EINVAL = -1,    /* bad argument or malformed input */
-    SJ_ENOMEM = -2,    /* reserved: allocation failures abort instead */
+    SJ_ENOMEM = -2,    /* a memory cap was reached (SQLite's, Argon2's); malloc failures abort */
     SJ_EIO = -3,       /* a read or write failed */
     SJ_ETOOBIG = -4,   /* a hard cap was reached (buffer, line, body) */
     SJ_EFORMAT = -5,   /* the input is not in the expected format */

@@ -46,12 +46,25 @@ const char *sj_store_default_dir(const char *flag_value);
 int sj_store_open(const char *dir, bool create, struct sj_store **out, struct sj_err *err);
 void sj_store_close(struct sj_store *store);
 
-/* Has store read the database file through a memory map (PRAGMA mmap_size, up to SQLite's
- * limit of about 2 GiB) instead of copying each page into its page cache: a query that
- * scans large tables once then takes less CPU and memory. For one-shot commands only (the
- * CLI's model run): a disk read error while mapped ends the process (SIGBUS) instead of
- * failing the query, so the server does not use it. Errors: SJ_EDB. */
-int sj_store_map_reads(struct sj_store *store, struct sj_err *err);
+/* For a one-shot command that scans large tables (the CLI's model run), before it opens its
+ * first store: caps the memory SQLite may allocate in this process at limit bytes
+ * (sqlite3_hard_heap_limit64); past it a statement fails with SJ_ENOMEM instead of the
+ * process growing without bound. Switches on SQLite's memory accounting, which the server
+ * leaves off (it costs a global mutex per allocation). limit <= 0 sets no cap. */
+void sj_store_limit_memory(int64_t limit);
+
+/* Has store scan fast, for a one-shot command (the CLI's model run): the database file is
+ * read through a memory map (PRAGMA mmap_size, up to SQLite's limit of about 2 GiB) instead
+ * of being copied page by page into the page cache, and SQLite's temporary tables
+ * (materialised steps, IN lists, sorting indexes) are kept in memory (temp_store=MEMORY)
+ * instead of spilling to temporary files. Use with sj_store_limit_memory, and on SJ_ENOMEM
+ * go back to temporary files with sj_store_scan_on_disk. Not for the server: a disk read
+ * error while mapped ends the process (SIGBUS) instead of failing the query. Errors: SJ_EDB. */
+int sj_store_scan_fast(struct sj_store *store, struct sj_err *err);
+/* After SJ_ENOMEM under sj_store_scan_fast: temporary tables go to temporary files again
+ * (temp_store=FILE) and the memory cap is lifted, so the same work can be run again with
+ * bounded memory. Errors: SJ_EDB. */
+int sj_store_scan_on_disk(struct sj_store *store, struct sj_err *err);
 
 /* Called every few thousand steps of the connection's running statement; returning non-zero
  * stops it (the call that ran it then fails with SJ_EDB, "interrupted"). */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/lead_view.h"
@@ -34,7 +35,10 @@ static const char usage[] =
     "\"title\", \"new\"}]}\n"
     "  --reveal                   show ID numbers and phone numbers in full\n"
     "  --workspace DIR            the workspace (default: $SHUJIAN_WORKSPACE, else "
-    "./shujian-data)\n";
+    "./shujian-data)\n\n"
+    "The database's temporary tables are kept in memory, up to a quarter of the machine's\n"
+    "memory ($SHUJIAN_SCAN_MEMORY_MB megabytes when set); a model that needs more is run\n"
+    "again with temporary files.\n";
 
 static const struct cmd model_run_cmd = {
     .name = "model run",
@@ -114,6 +118,38 @@ static void print_text(const struct sj_model *model, const struct sj_model_run_r
 
 /* ---- Running -------------------------------------------------------------------------------- */
 
+#define SCAN_MEMORY_MIN ((int64_t)256 << 20)
+
+/* The cap on SQLite's memory while models run: $SHUJIAN_SCAN_MEMORY_MB megabytes when set to
+ * a positive number, else a quarter of the machine's memory (at least 256 MB). */
+static int64_t scan_memory_limit(void)
+{
+    const char *env = getenv("SHUJIAN_SCAN_MEMORY_MB");
+    char *end = NULL;
+    long long mb = env ? strtoll(env, &end, 10) : 0;
+    if (env && end != env && *end == '\0' && mb > 0)
+        return (int64_t)mb << 20;
+    long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+    int64_t quarter = pages > 0 && page_size > 0 ? (int64_t)pages * page_size / 4 : 0;
+    return quarter > SCAN_MEMORY_MIN ? quarter : SCAN_MEMORY_MIN;
+}
+
+/* Runs model; when its temporary tables outgrow the memory cap (SJ_ENOMEM: the run was
+ * rolled back), runs it again with them in temporary files, from then on for every model. */
+static int run_model(struct sj_store *store, const struct sj_model *model,
+                     const struct sj_model_run_opts *opts, struct sj_model_run_result *result,
+                     struct sj_err *err)
+{
+    int rc = sj_model_run(store, model, opts, result, err);
+    if (rc != SJ_ENOMEM)
+        return rc;
+    SJ_INFO("model %s needs more memory than the cap: running it again with temporary files",
+            model->id);
+    sj_err_clear(err);
+    rc = sj_store_scan_on_disk(store, err);
+    return rc < 0 ? rc : sj_model_run(store, model, opts, result, err);
+}
+
 static int run_one(struct sj_store *store, const struct sj_toolbox *tb, const struct run_args *a,
                    const char *id)
 {
@@ -127,7 +163,7 @@ static int run_one(struct sj_store *store, const struct sj_toolbox *tb, const st
     }
     struct sj_model_run_opts opts;
     sj_cli_model_opts_apply(&a->opts, tb, &opts);
-    if (sj_model_run(store, model, &opts, &result, &err) < 0) {
+    if (run_model(store, model, &opts, &result, &err) < 0) {
         sj_err_at(&err, model->path, -1, -1, NULL);
         return sj_cli_fail(&model_run_cmd, &err);
     }
@@ -149,12 +185,14 @@ int sj_cli_model_run(int argc, char **argv)
     if (sj_cli_wants_help(&model_run_cmd, argc, argv))
         return SJ_EXIT_OK;
     int status = parse_args(argc, argv, &a);
+    /* a model scans its datasets once: mapped, their pages are not copied, and its temporary
+     * tables stay in memory up to a cap (docs/PERFORMANCE.md, "model") */
+    sj_store_limit_memory(scan_memory_limit());
     if (status == SJ_EXIT_OK)
         status = sj_cli_open_store(&model_run_cmd, a.opts.workspace, false, &store);
     if (status != SJ_EXIT_OK)
         goto out;
-    /* a model scans its datasets once: mapped, their pages are not copied (docs/PERFORMANCE.md) */
-    if (sj_store_map_reads(store, &err) < 0 || sj_toolbox_load(sj_store_dir(store), &tb, &err) < 0) {
+    if (sj_store_scan_fast(store, &err) < 0 || sj_toolbox_load(sj_store_dir(store), &tb, &err) < 0) {
         status = sj_cli_fail(&model_run_cmd, &err);
         goto out;
     }

@@ -31,13 +31,22 @@
 #define CACHE_SLOTS 512
 
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static int64_t memory_limit; /* sj_store_limit_memory's, 0 for none; set before sqlite_once */
 
 /* Before SQLite's first connection: no global memory statistics, whose mutex every
- * allocation of every connection would otherwise take (docs/PERFORMANCE.md, http). It is
- * SQLITE_MISUSE, and harmless, if SQLite was initialised already. */
+ * allocation of every connection would otherwise take (docs/PERFORMANCE.md, http), unless
+ * a one-shot command asked for a memory cap, which needs them. It is SQLITE_MISUSE, and
+ * harmless, if SQLite was initialised already. */
 static void configure_sqlite(void)
 {
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, memory_limit > 0);
+    if (memory_limit > 0)
+        sqlite3_hard_heap_limit64(memory_limit);
+}
+
+void sj_store_limit_memory(int64_t limit)
+{
+    memory_limit = limit > 0 ? limit : 0;
 }
 
 const char *sj_store_default_dir(const char *flag_value)
@@ -147,12 +156,18 @@ out:
     return rc;
 }
 
-int sj_store_map_reads(struct sj_store *store, struct sj_err *err)
+int sj_store_scan_fast(struct sj_store *store, struct sj_err *err)
 {
     /* SQLite caps the map at SQLITE_MAX_MMAP_SIZE (0x7fff0000 in Debian's build); pages past
      * it are read as usual. Mapped pages count in the process's resident set but are the
      * kernel's page cache, shared, not memory of its own. */
-    return sj_store_exec(store, "PRAGMA mmap_size=2147418112", err);
+    return sj_store_exec(store, "PRAGMA mmap_size=2147418112; PRAGMA temp_store=MEMORY", err);
+}
+
+int sj_store_scan_on_disk(struct sj_store *store, struct sj_err *err)
+{
+    sqlite3_hard_heap_limit64(0);
+    return sj_store_exec(store, "PRAGMA temp_store=FILE", err);
 }
 
 void sj_store_close(struct sj_store *store)
@@ -180,6 +195,8 @@ int sj_store_db_error(struct sj_store *store, struct sj_err *err, const char *wh
     const char *msg = store->db ? sqlite3_errmsg(store->db) : "out of memory";
     if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
         return sj_err_set(err, SJ_EDB, "工作区正被另一个程序使用（%s），请稍后再试", what);
+    if ((code & 0xff) == SQLITE_NOMEM)
+        return sj_err_set(err, SJ_ENOMEM, "内存不足（%s）：超过了数据库可用的内存上限", what);
     return sj_err_set(err, SJ_EDB, "database error while %s: %s (%d)", what, msg, code);
 }
 

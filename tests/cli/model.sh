@@ -101,4 +101,23 @@ run model --help
 check "help: exit 0" "$rc" 0
 lacks "help: no error" "$err" "usage error"
 
+# --- the memory cap of a run ------------------------------------------------------------------
+# big-distinct's temporary index (~30 MB) outgrows a 16 MB cap: the run is rolled back and
+# run again with temporary files, and finds its lead all the same.
+mem="$tmp/mem"
+printf '姓名\n张三\n' >"$tmp/people.csv"
+run import "$tmp/people.csv" --dataset people --workspace "$mem"
+check "memory cap: import exits 0" "$rc" 0
+cp "$DATA/big-distinct.yaml" "$tmp/builtin/"
+SHUJIAN_LOG=info SHUJIAN_SCAN_MEMORY_MB=16 run model run big-distinct --json --workspace "$mem"
+check "memory cap: the run exits 0" "$rc" 0
+contains "memory cap: it says it ran again with temporary files" "$err" \
+    "running it again with temporary files"
+contains "memory cap: the lead is found" "$(field leads.0.subject)" "00299999"
+check "memory cap: one run is recorded, the rolled-back one is not" "$(field run)" 1
+run model run big-distinct --json --workspace "$mem"
+check "no cap given: a quarter of the memory is enough" "$rc" 0
+lacks "no cap given: no second attempt" "$err" "again with temporary files"
+check "no cap given: the same lead, seen again" "$(field leads.0.new)" false
+
 plan
