@@ -27,8 +27,8 @@ void sj_ledger_now(char out[32])
     struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000));
+    size_t len = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm); /* 19 bytes until year 9999 */
+    snprintf(out + len, 32 - len, ".%03dZ", (int)(ts.tv_nsec / 1000000) % 1000);
 }
 
 char *sj_ledger_key_path(const char *dir)

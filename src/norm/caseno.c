@@ -232,7 +232,7 @@ static bool accept_court_number(const struct caseno *cn, struct sj_norm_result *
 /* （2023）粤1802民初1234号; the brackets may be missing, but then on both sides. */
 static bool parse_court_number(const char *p, const char *end, struct sj_norm_result *out)
 {
-    struct caseno cn;
+    struct caseno cn = {0};
     bool has_open = eat_any(&p, end, open_brackets, SJ_ARRAY_LEN(open_brackets));
     if (!eat_year(&p, end, &cn.year))
         return sj_norm_fail(out, "案号应以括号中的4位收案年度开头");
