@@ -17,7 +17,8 @@
 # both queries of each model, BENCH_FROM=DIR measures a world written and imported before
 # (DIR/data from demo-data, DIR/ws from import, no model run on it yet; one scale) instead of
 # writing one, on a copy of its workspace. BENCH_MODELS="a b" measures only those models.
-# BENCH_REPEAT=N runs each measured command N times and reports the median time. Needs python3 and the sqlite3 shell; uses GNU time
+# BENCH_REPEAT=N runs the model and the hand-written query N times each, in turns, and
+# reports the median time of each. Needs python3 and the sqlite3 shell; uses GNU time
 # (/usr/bin/time, Debian package `time`) when present, else a python3 resource wrapper.
 # Targets (docs/PERFORMANCE.md, "model"): ratio <= 1.1, and < 10 s per model at scale 1000.
 set -eu
@@ -115,19 +116,25 @@ EOT
     fi
 }
 
-# measure_n OUT CMD...: CMD run BENCH_REPEAT times (default 1, odd numbers make sense);
-# OUT gets the median time. The shared machine's load makes single runs noisy.
-measure_n() {
-    mn_out=$1
-    shift
-    mn_i=0
-    mn_files=
-    while [ "$mn_i" -lt "${BENCH_REPEAT:-1}" ]; do
-        mn_i=$((mn_i + 1))
-        measure "$mn_out.$mn_i" "$@"
-        mn_files="$mn_files $mn_out.$mn_i"
+# measure_pair MODEL_OUT SQL_OUT: `model run $model` and the hand-written query
+# ($dir/$model.sql) on $ws, BENCH_REPEAT times each (default 1; odd numbers make sense),
+# taken in turns so that a change in the shared machine's load falls on both; each OUT gets
+# the median time.
+measure_pair() {
+    mp_i=0
+    mp_model=
+    mp_sql=
+    while [ "$mp_i" -lt "${BENCH_REPEAT:-1}" ]; do
+        mp_i=$((mp_i + 1))
+        measure "$1.$mp_i" "$bin" model run "$model" --json --reveal --workspace "$ws" \
+            >"$dir/$model.json" 2>"$dir/$model.err"
+        measure "$2.$mp_i" sqlite3 -readonly -batch -tabs "$ws/workspace.db" \
+            ".read $dir/$model.sql" >"$dir/$model.tsv" 2>"$dir/$model.sqlerr"
+        mp_model="$mp_model $1.$mp_i"
+        mp_sql="$mp_sql $2.$mp_i"
     done
-    python3 "$helper" median "$mn_out" $mn_files
+    python3 "$helper" median "$1" $mp_model
+    python3 "$helper" median "$2" $mp_sql
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(sqlite3 --version | cut -d' ' -f1) (sqlite3 shell)"
@@ -162,10 +169,7 @@ for scale in $scales; do
         python3 "$helper" fill "$ws/workspace.db" "$here/model-sql/$model.sql" "$dir/$model.sql"
         measure "$dir/$model.first" "$bin" model run "$model" --json --reveal --workspace "$ws" \
             >/dev/null 2>&1
-        measure_n "$dir/$model.model" "$bin" model run "$model" --json --reveal --workspace "$ws" \
-            >"$dir/$model.json" 2>"$dir/$model.err"
-        measure_n "$dir/$model.sqlm" sqlite3 -readonly -batch -tabs "$ws/workspace.db" \
-            ".read $dir/$model.sql" >"$dir/$model.tsv" 2>"$dir/$model.sqlerr"
+        measure_pair "$dir/$model.model" "$dir/$model.sqlm"
         read -r fs fkb frc fcpu <"$dir/$model.first"
         read -r ms mkb mrc mcpu <"$dir/$model.model"
         read -r ss skb src scpu <"$dir/$model.sqlm"
