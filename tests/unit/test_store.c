@@ -374,21 +374,12 @@ static void run_plan(struct sj_store *store, const char *sql)
     assert_int_equal(rows, 1);
 }
 
-static int first_value(void *ctx, size_t n, const char *const *names, const char *const *values)
-{
-    (void)names;
-    *(long long *)ctx = n > 0 && values[0] ? atoll(values[0]) : -1;
-    return 0;
-}
-
-/* The value of a one-row, one-column query run through sj_store_plan_query. */
+/* The value of a one-row, one-column query run as a model's plan runs. */
 static long long plan_value(struct sj_store *store, const char *sql)
 {
-    struct sj_model_plan plan = {.sql = (char *)sql};
     struct sj_err err;
-    long long value = -1;
-    sj_err_clear(&err);
-    assert_int_equal(sj_store_plan_query(store, &plan, first_value, &value, &err), 0);
+    long long value;
+    assert_int_equal(tu_plan_value(store, sql, &value, &err), 0);
     return value;
 }
 

@@ -15,7 +15,6 @@
 
 #include <cmocka.h>
 
-#include "shujian/plan.h"
 #include "shujian/store.h"
 #include "test_util.h"
 
@@ -27,41 +26,23 @@ static const char distinct_keys[] =
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) "
     "SELECT count(*) FROM (SELECT DISTINCT printf('%0100d', i) FROM n)";
 
-static int first_value(void *ctx, size_t n, const char *const *names, const char *const *values)
-{
-    (void)names;
-    *(long long *)ctx = n > 0 && values[0] ? atoll(values[0]) : -1;
-    return 0;
-}
-
-/* Runs sql (one row, one column) through sj_store_plan_query: its return code, and the
- * value in *value. */
-static int plan_value(struct sj_store *store, const char *sql, long long *value,
-                      struct sj_err *err)
-{
-    struct sj_model_plan plan = {.sql = (char *)sql};
-    *value = -1;
-    sj_err_clear(err);
-    return sj_store_plan_query(store, &plan, first_value, value, err);
-}
-
 static void test_cap_then_temporary_files(void **state)
 {
     struct tu_workspace *w = *state;
     struct sj_err err;
     long long value;
     /* the default, temporary files: the cap is never reached */
-    assert_int_equal(plan_value(w->store, distinct_keys, &value, &err), 0);
+    assert_int_equal(tu_plan_value(w->store, distinct_keys, &value, &err), 0);
     assert_int_equal(value, 300000);
     /* in memory: the temporary index outgrows the cap; the error says so */
     assert_int_equal(sj_store_scan_fast(w->store, &err), 0);
-    assert_int_equal(plan_value(w->store, distinct_keys, &value, &err), SJ_ENOMEM);
+    assert_int_equal(tu_plan_value(w->store, distinct_keys, &value, &err), SJ_ENOMEM);
     assert_non_null(strstr(err.message, "内存不足"));
     /* the connection is still usable, and back on temporary files the query runs */
-    assert_int_equal(plan_value(w->store, "SELECT 41 + 1", &value, &err), 0);
+    assert_int_equal(tu_plan_value(w->store, "SELECT 41 + 1", &value, &err), 0);
     assert_int_equal(value, 42);
     assert_int_equal(sj_store_scan_on_disk(w->store, &err), 0);
-    assert_int_equal(plan_value(w->store, distinct_keys, &value, &err), 0);
+    assert_int_equal(tu_plan_value(w->store, distinct_keys, &value, &err), 0);
     assert_int_equal(value, 300000);
 }
 

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "shujian/plan.h"
 #include "test_util.h"
 
 /* ---- Temporary directories and files ------------------------------------------------------ */
@@ -142,6 +143,21 @@ int tu_workspace_teardown(void **state)
 {
     tu_workspace_free(*state);
     return 0;
+}
+
+static int first_value(void *ctx, size_t n, const char *const *names, const char *const *values)
+{
+    (void)names;
+    *(long long *)ctx = n > 0 && values[0] ? atoll(values[0]) : -1;
+    return 0;
+}
+
+int tu_plan_value(struct sj_store *store, const char *sql, long long *value, struct sj_err *err)
+{
+    struct sj_model_plan plan = {.sql = (char *)sql};
+    *value = -1;
+    sj_err_clear(err);
+    return sj_store_plan_query(store, &plan, first_value, value, err);
 }
 
 struct sj_import_summary *tu_import_one(struct sj_store *store, const char *path,

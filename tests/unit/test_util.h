@@ -59,6 +59,11 @@ int tu_workspace_teardown(void **state);
 #define TU_WORKSPACE_TEST(test)                                                                    \
     cmocka_unit_test_setup_teardown(test, tu_workspace_setup, tu_workspace_teardown)
 
+/* Runs sql, a query of one row and one column, through sj_store_plan_query (as a model's
+ * plan runs) and returns its return code; *value is the value read as an integer, -1 when
+ * there was none. */
+int tu_plan_value(struct sj_store *store, const char *sql, long long *value, struct sj_err *err);
+
 /* Imports the file at path into store with opts (may be NULL) and returns its one summary
  * (sj_import_summaries_free(s, 1)). Fails the test when the import fails, gives other than
  * one summary, or the rows read are not the rows imported plus the rows rejected. */
