@@ -175,10 +175,13 @@ t.ok(status == 200 and len(doc.get("fixes", [])) >= 4, "the trail has the check-
      doc)
 
 # ---- A missed check-in, found by the sweep ----------------------------------------------------------------
-status, doc = chen.request("POST", "/api/v1/bail/sweep", {"at_ms": now_ms() + 2 * DAY_MS})
+# Three days on: the first whole local day after the subject was registered (its slot is the
+# first that counts) has then ended more than the grace period before. Two days were not
+# enough when the subject was registered in the first minutes after midnight (16:00 UTC).
+status, doc = chen.request("POST", "/api/v1/bail/sweep", {"at_ms": now_ms() + 3 * DAY_MS})
 t.eq((status, code_of(doc)), (403, "FORBIDDEN"), "the sweep is for operators (admins) only")
-status, doc = root.request("POST", "/api/v1/bail/sweep", {"at_ms": now_ms() + 2 * DAY_MS})
-t.ok(status == 200 and doc.get("missed", 0) >= 1, "the sweep two days on finds a missed slot",
+status, doc = root.request("POST", "/api/v1/bail/sweep", {"at_ms": now_ms() + 3 * DAY_MS})
+t.ok(status == 200 and doc.get("missed", 0) >= 1, "the sweep three days on finds a missed slot",
      doc)
 status, doc = chen.request("GET", f"/api/v1/bail/alerts?status=open&subject_id={sid}")
 missed = [a for a in doc.get("alerts", []) if a["kind"] == "missed-checkin"]
