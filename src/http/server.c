@@ -9,6 +9,8 @@
  * so no handler runs in signal context. On the first one the daemon stops accepting
  * (MHD_quiesce_daemon), requests already begun are allowed to finish (up to
  * DRAIN_S seconds; a second signal cuts it short), then the daemon stops and we return 0.
+ * libmicrohttpd is called only through srv->mhd, loaded at the start of sj_http_serve
+ * (mhd_load.c): it is not linked, so other commands never load it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,16 +24,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <microhttpd.h>
 #include <sodium.h>
 
 #include "http/http_int.h"
+#include "http/mhd_int.h"
 
 #define DRAIN_S 30
 #define TLS_FILE_MAX ((size_t)1 << 20)
 #define DISCARD_FACTOR 4 /* chunked bodies past the cap are dropped up to 4x the cap */
 
 struct server {
+    const struct sj_mhd *mhd; /* libmicrohttpd's functions */
     struct sj_http_app *app;
     bool is_tls;
     atomic_int in_flight; /* requests whose head has arrived and whose answer is not done */
@@ -74,22 +77,23 @@ static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *k
     return MHD_YES;
 }
 
-static void collect_kind(struct MHD_Connection *conn, enum MHD_ValueKind kind,
-                         struct sj_arena *arena, const struct sj_http_kv **items, size_t *count,
-                         size_t *bytes)
+static void collect_kind(const struct sj_mhd *mhd, struct MHD_Connection *conn,
+                         enum MHD_ValueKind kind, struct sj_arena *arena,
+                         const struct sj_http_kv **items, size_t *count, size_t *bytes)
 {
     struct kv_list l = {.arena = arena};
-    MHD_get_connection_values(conn, kind, collect, &l);
+    mhd->get_connection_values(conn, kind, collect, &l);
     *items = l.items;
     *count = l.count;
     if (bytes)
         *bytes = l.bytes;
 }
 
-static const char *peer_of(struct MHD_Connection *conn, struct sj_arena *arena)
+static const char *peer_of(const struct sj_mhd *mhd, struct MHD_Connection *conn,
+                           struct sj_arena *arena)
 {
     const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        mhd->get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     char text[INET6_ADDRSTRLEN] = "";
     if (info && info->client_addr) {
         const struct sockaddr *sa = info->client_addr;
@@ -110,28 +114,31 @@ static void fill_request(struct server *srv, struct MHD_Connection *conn, struct
     memset(req, 0, sizeof *req);
     req->method = method;
     req->path = url;
-    collect_kind(conn, MHD_HEADER_KIND, &p->arena, &req->headers, &req->header_count, NULL);
-    collect_kind(conn, MHD_GET_ARGUMENT_KIND, &p->arena, &req->query, &req->query_count,
+    collect_kind(srv->mhd, conn, MHD_HEADER_KIND, &p->arena, &req->headers, &req->header_count,
+                 NULL);
+    collect_kind(srv->mhd, conn, MHD_GET_ARGUMENT_KIND, &p->arena, &req->query, &req->query_count,
                  &query_bytes);
-    collect_kind(conn, MHD_COOKIE_KIND, &p->arena, &req->cookies, &req->cookie_count, NULL);
+    collect_kind(srv->mhd, conn, MHD_COOKIE_KIND, &p->arena, &req->cookies, &req->cookie_count,
+                 NULL);
     req->uri_len = strlen(url) + query_bytes;
     req->body = sj_buf_str(&p->body);
     req->is_tls = srv->is_tls;
-    req->peer = peer_of(conn, &p->arena);
+    req->peer = peer_of(srv->mhd, conn, &p->arena);
 }
 
 /* ---- Answering ------------------------------------------------------------------------------ */
 
-static enum MHD_Result send_response(struct MHD_Connection *conn, struct sj_http_response *resp)
+static enum MHD_Result send_response(const struct sj_mhd *mhd, struct MHD_Connection *conn,
+                                     struct sj_http_response *resp)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(
+    struct MHD_Response *r = mhd->create_response_from_buffer(
         resp->body_len, resp->body ? resp->body : (char *)"", MHD_RESPMEM_MUST_COPY);
     if (!r)
         return MHD_NO;
     for (size_t i = 0; i < resp->header_count; i++)
-        MHD_add_response_header(r, resp->headers[i].key, resp->headers[i].value);
-    enum MHD_Result result = MHD_queue_response(conn, (unsigned)resp->status, r);
-    MHD_destroy_response(r);
+        mhd->add_response_header(r, resp->headers[i].key, resp->headers[i].value);
+    enum MHD_Result result = mhd->queue_response(conn, (unsigned)resp->status, r);
+    mhd->destroy_response(r);
     sj_http_response_release(resp);
     return result;
 }
@@ -144,7 +151,7 @@ static enum MHD_Result refuse(struct server *srv, struct MHD_Connection *conn, s
     struct sj_http_response resp;
     fill_request(srv, conn, p, url, method, &req);
     sj_http_handle_error(srv->app, &req, status, code, message, &resp);
-    return send_response(conn, &resp);
+    return send_response(srv->mhd, conn, &resp);
 }
 
 /* The first call: the head is in. Refuses an announced body over the cap at once. */
@@ -158,7 +165,7 @@ static enum MHD_Result begin(struct server *srv, struct MHD_Connection *conn, co
     p->started_ms = sj_http_now_ms();
     *req_cls = p;
     atomic_fetch_add(&srv->in_flight, 1);
-    const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    const char *length = srv->mhd->lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
     if (length && strtoull(length, NULL, 10) > p->body_max)
         return refuse(srv, conn, p, url, method, 413, "BODY_TOO_LARGE", "请求体过大");
     return MHD_YES;
@@ -205,7 +212,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct sj_http_response resp;
     fill_request(srv, conn, p, url, method, &req);
     sj_http_handle(srv->app, &req, &resp);
-    return send_response(conn, &resp);
+    return send_response(srv->mhd, conn, &resp);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -315,13 +322,14 @@ struct tls_files {
     char *key;
 };
 
-static int load_tls(const struct sj_http_options *o, struct tls_files *tls, struct sj_err *err)
+static int load_tls(const struct sj_mhd *mhd, const struct sj_http_options *o,
+                    struct tls_files *tls, struct sj_err *err)
 {
     if (!o->tls_cert && !o->tls_key)
         return 0;
     if (!o->tls_cert || !o->tls_key)
         return sj_err_set(err, SJ_EUSAGE, "--tls-cert and --tls-key go together");
-    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+    if (mhd->is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
         return sj_err_set(err, SJ_EINVAL, "this libmicrohttpd was built without TLS support");
     int rc = read_file(o->tls_cert, &tls->cert, err);
     if (rc == 0)
@@ -380,8 +388,8 @@ static struct MHD_Daemon *start_daemon(struct server *srv, const struct sockaddr
                                             (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"};
     }
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
-    return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_ARRAY, opts,
-                            MHD_OPTION_END);
+    return srv->mhd->start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_ARRAY, opts,
+                                  MHD_OPTION_END);
 }
 
 /* Waits for one of set for up to timeout_ms (< 0: for ever); the signal, or -1. */
@@ -423,7 +431,7 @@ static void drain(struct server *srv, const sigset_t *set)
 static void run_until_signal(struct server *srv, struct MHD_Daemon *d, const char *listen,
                              const sigset_t *set)
 {
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info = srv->mhd->get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     int host_len = (int)(strrchr(listen, ':') - listen); /* parse_listen saw the ':' */
     SJ_INFO("listening on %s://%.*s:%u with %u worker threads", srv->is_tls ? "https" : "http",
             host_len, listen, info ? (unsigned)info->port : 0u, srv->app->store_count);
@@ -431,13 +439,13 @@ static void run_until_signal(struct server *srv, struct MHD_Daemon *d, const cha
     SJ_INFO("received %s: no new connections; finishing %d requests in flight",
             sig == SIGINT ? "SIGINT" : "SIGTERM", atomic_load(&srv->in_flight));
     atomic_store(&srv->app->is_stopping, true);
-    MHD_socket listen_socket = MHD_quiesce_daemon(d);
+    MHD_socket listen_socket = srv->mhd->quiesce_daemon(d);
     /* Refuse new clients now rather than leave them in the backlog until we close it; the
      * descriptor itself stays open until the daemon has stopped, as MHD requires. */
     if (listen_socket != MHD_INVALID_SOCKET)
         shutdown(listen_socket, SHUT_RDWR);
     drain(srv, set);
-    MHD_stop_daemon(d);
+    srv->mhd->stop_daemon(d);
     if (listen_socket != MHD_INVALID_SOCKET)
         close(listen_socket);
     SJ_INFO("stopped");
@@ -458,8 +466,10 @@ int sj_http_serve(const struct sj_http_options *options, struct sj_err *err)
         SJ_WARN("test-only setting SHUJIAN_TEST_FAST_HASH=1 is in force: new passwords get a "
                 "weak hash");
     int rc = parse_listen(options->listen, &addr, &is_v6, err);
+    if (rc == 0 && !(srv.mhd = sj_mhd_load(err)))
+        rc = SJ_ENOTFOUND; /* *err names the library and its package */
     if (rc == 0)
-        rc = load_tls(options, &tls, err);
+        rc = load_tls(srv.mhd, options, &tls, err);
     if (rc == 0)
         rc = sj_http_app_new(&app_options, &srv.app, err);
     if (rc < 0)

@@ -7,8 +7,11 @@
  * characters. The OpenCC converter and a bitmap of the BMP ideographs that t2s changes on
  * their own are built once (pthread_once); names without such a character never reach
  * OpenCC, which costs about 1.7 us a call. OpenCC converters are safe to share between
- * threads (BYVoid/OpenCC issue #231).
+ * threads (BYVoid/OpenCC issue #231). OpenCC is loaded with dlopen at that first use, not
+ * linked: it brings libstdc++ and marisa, whose relocations every command paid for at start
+ * (docs/DEPENDENCIES.md); only its header is used at build time.
  */
+#include <dlfcn.h>
 #include <opencc/opencc.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -20,7 +23,15 @@
 #define NAME_INPUT_MAX 512 /* bytes of input; anything longer is not a name */
 #define T2S_FIRST 0x3400   /* CJK extension A .. unified ideographs */
 #define T2S_LAST 0x9FFF
+#define OPENCC_SONAME "libopencc.so.1.1" /* Debian package libopencc1.1 */
 
+/* OpenCC's functions, set by t2s_load; t2s is -1 unless all of them were found. */
+static struct {
+    __typeof__(opencc_open) *opencc_open;
+    __typeof__(opencc_convert_utf8) *opencc_convert_utf8;
+    __typeof__(opencc_convert_utf8_free) *opencc_convert_utf8_free;
+    __typeof__(opencc_error) *opencc_error;
+} cc;
 static pthread_once_t t2s_once = PTHREAD_ONCE_INIT;
 static opencc_t t2s = (opencc_t)-1;
 static unsigned char t2s_changes[(T2S_LAST - T2S_FIRST + 1 + 7) / 8];
@@ -41,7 +52,7 @@ static void t2s_build_bitmap(void)
         len += (size_t)sj_utf8_encode(cp, text + len);
         text[len++] = '\n';
     }
-    char *conv = opencc_convert_utf8(t2s, text, len);
+    char *conv = cc.opencc_convert_utf8(t2s, text, len);
     const char *a = text, *b = conv, *a_end = text + len;
     for (uint32_t cp = T2S_FIRST; conv && cp <= T2S_LAST; cp++) {
         const char *a_nl = memchr(a, '\n', (size_t)(a_end - a));
@@ -57,16 +68,41 @@ static void t2s_build_bitmap(void)
     }
     if (!conv)
         memset(t2s_changes, 0xFF, sizeof t2s_changes);
-    opencc_convert_utf8_free(conv);
+    cc.opencc_convert_utf8_free(conv);
     free(text);
+}
+
+/* Takes OpenCC's functions from OPENCC_SONAME; false (with a warning) when it cannot. The
+ * library is never closed: the converter lives as long as the process. */
+static bool t2s_load(void)
+{
+    void *lib = dlopen(OPENCC_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        SJ_WARN("opencc: cannot load %s (%s; Debian package libopencc1.1); names are not "
+                "converted to simplified",
+                OPENCC_SONAME, dlerror());
+        return false;
+    }
+    /* POSIX's way to take a function from dlsym without an object-to-function cast. */
+    *(void **)&cc.opencc_open = dlsym(lib, "opencc_open");
+    *(void **)&cc.opencc_convert_utf8 = dlsym(lib, "opencc_convert_utf8");
+    *(void **)&cc.opencc_convert_utf8_free = dlsym(lib, "opencc_convert_utf8_free");
+    *(void **)&cc.opencc_error = dlsym(lib, "opencc_error");
+    if (cc.opencc_open && cc.opencc_convert_utf8 && cc.opencc_convert_utf8_free && cc.opencc_error)
+        return true;
+    SJ_WARN("opencc: %s lacks one of its C functions; names are not converted to simplified",
+            OPENCC_SONAME);
+    return false;
 }
 
 static void t2s_init(void)
 {
-    t2s = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
+    if (!t2s_load())
+        return;
+    t2s = cc.opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
     if (t2s == (opencc_t)-1) {
         SJ_WARN("opencc: cannot open %s (%s); names are not converted to simplified",
-                OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP, opencc_error());
+                OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP, cc.opencc_error());
         return;
     }
     t2s_build_bitmap();
@@ -183,7 +219,7 @@ static bool name_t2s(struct name_out *no, struct sj_norm_result *out, bool *chan
     *changed = false;
     if (t2s == (opencc_t)-1)
         return true;
-    char *conv = opencc_convert_utf8(t2s, no->buf, no->len);
+    char *conv = cc.opencc_convert_utf8(t2s, no->buf, no->len);
     if (!conv)
         return true;
     size_t len = strlen(conv);
@@ -193,7 +229,7 @@ static bool name_t2s(struct name_out *no, struct sj_norm_result *out, bool *chan
         no->len = len;
         *changed = true;
     }
-    opencc_convert_utf8_free(conv);
+    cc.opencc_convert_utf8_free(conv);
     return fits || sj_norm_fail(out, "姓名过长（超过%d个字）", NAME_CHARS_MAX);
 }
 

@@ -28,6 +28,12 @@ case $(line_field 0 error) in
 esac
 check "idcard wrong check digit: input echoed" "$(line_field 0 input)" '"110105194912310021"'
 
+# --- name: the binary loads OpenCC at run time (dlopen, src/norm/name.c) -----------------
+run norm name 張偉 王芳
+check "name traditional: converted to simplified" "$(line_field 0 value),$(line_field 0 parts.converted)" '"张伟","true"'
+check "name simplified: unchanged" "$(line_field 1 value)" '"王芳"'
+check "name: OpenCC loaded without a warning" "$(grep -c opencc "$tmp/err")" 0
+
 # --- amount, case-no, date --------------------------------------------------------------
 run norm amount 人民币壹万贰仟叁佰肆拾伍元陆角柒分
 check "amount: exit 0" "$rc" 0
