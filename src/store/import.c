@@ -520,14 +520,16 @@ static int bind_text(struct sj_import *imp, int param, const char *text, size_t 
 }
 
 /* Binds the normalised value of column i at parameter param; a failed value is NULL and is
- * recorded as a cell problem. *is_same: the bound text is byte for byte the raw text. */
+ * recorded as a cell problem. *is_same: the bound text is byte for byte the raw text.
+ * Invariant the model compiler relies on: a cP_n is NULL or a non-empty value, never ''. */
 static int bind_norm(struct sj_import *imp, int param, size_t i, int64_t source_row,
                      const struct sj_import_cell *cell, bool *is_same, struct sj_err *err)
 {
     const struct sj_norm_result *norm = cell->norm;
     enum sj_kind kind = imp->columns[i].kind;
     *is_same = false;
-    if (!norm || is_blank(cell->raw))
+    if (!norm || is_blank(cell->raw) ||
+        (norm->is_valid && norm->value_len == 0 && !sj_store_kind_is_integer(kind)))
         return bind_null(imp, param) == SQLITE_OK
                    ? 0
                    : sj_store_db_error(imp->store, err, "binding a value");

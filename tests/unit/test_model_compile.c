@@ -838,6 +838,40 @@ static void test_union_of_filters_fused(void **state)
     sj_model_free(m);
 }
 
+/* count … distinct counts different non-empty values: of a text column through
+ * nullif(…, '') (a cell of spaces is ''), of a normalised column directly (its values are NULL
+ * or not empty), after normalisation (張偉一 and 张伟一 are one name). Person 1 has two rows:
+ * causes 逃税 and 虚开发票, dates 2023-03-01 and 2023-08-01. */
+static void test_count_distinct_by_kind(void **state)
+{
+    static const struct {
+        const char *column, *expected;
+        bool has_nullif;
+    } cases[] = {
+        {"cause", "1", true}, /* text */
+        {"party", "", false}, /* name: one after normalisation */
+        {"date", "1", false}, /* date */
+    };
+    for (size_t i = 0; i < SJ_ARRAY_LEN(cases); i++) {
+        char steps[256];
+        snprintf(steps, sizeof steps,
+                 "  - id: many\n    count: {from: enforcement, by: [party_id], distinct: %s, "
+                 "having: count >= 2}\n",
+                 cases[i].column);
+        struct sj_model *m = model_from("distinct", NULL, steps,
+                                        "  from: many\n  subject: party_id\n  title: \"{count}\"\n"
+                                        "  evidence: [count]\n");
+        struct sj_model_plan plan;
+        struct sj_err err;
+        print_message("# distinct %s\n", cases[i].column);
+        assert_int_equal(sj_model_compile(fx.store, m, NULL, &plan, &err), 0);
+        assert_int_equal(strstr(plan.sql, "count(DISTINCT nullif(") != NULL, cases[i].has_nullif);
+        sj_model_plan_release(&plan);
+        expect_subjects(m, NULL, cases[i].expected);
+        sj_model_free(m);
+    }
+}
+
 /* ---- use-model ------------------------------------------------------------------------------ */
 
 static struct sj_model *child_model(void)
@@ -1032,6 +1066,7 @@ int main(void)
         cmocka_unit_test(test_within_evidence),
         cmocka_unit_test(test_union),
         cmocka_unit_test(test_union_of_filters_fused),
+        cmocka_unit_test(test_count_distinct_by_kind),
         cmocka_unit_test(test_use_model_leads),
         cmocka_unit_test(test_use_model_rows),
         cmocka_unit_test(test_use_model_cycle),

@@ -416,7 +416,8 @@ static int find_search(void *ctx, int id, int parent, const char *detail)
 }
 
 /* A match asks for the index of the other side's key (visits.身份证号, ds_2.c1_n), which
- * the query then searches; a filter asks for none; a raw sql step for every key column. */
+ * the query then searches, and so does an absent on one key; a filter asks for none; a raw
+ * sql step for every key column. */
 static void test_plan_indexes(void **state)
 {
     struct sj_model *m =
@@ -434,6 +435,17 @@ static void test_plan_indexes(void **state)
     bool is_searched = false;
     assert_int_equal(sj_store_plan_explain(fx.store, &plan, find_search, &is_searched, &err), 0);
     assert_true(is_searched);
+    sj_model_plan_release(&plan);
+    sj_model_free(m);
+
+    /* absent and exists with one key: the index of the key they look into */
+    m = parse("  - id: unseen\n    absent: {from: people, in: visits, on: [id = vid]}\n",
+              LEAD("unseen", "id"), NULL);
+    assert_int_equal(run(m, &r, &plan, &err), 0);
+    assert_string_equal(r.got, "4");
+    assert_int_equal(plan.index_count, 1);
+    assert_int_equal(plan.indexes[0].dataset, 2);
+    assert_int_equal(plan.indexes[0].position, 1);
     sj_model_plan_release(&plan);
     sj_model_free(m);
 
