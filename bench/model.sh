@@ -1,24 +1,26 @@
 #!/bin/sh
 # model.sh - the model benchmark: for each scale, writes the demo world into a temporary
 # directory (`shujian demo-data --scale N`), imports it, and for each toolbox model measures
-# the wall time and peak memory (maximum resident set) of `shujian model run ID` and of the
+# the wall time and peak memory (maximum resident set) of `shujian model run ID`, of the
 # same rule written by hand as one SQL query (bench/model-sql/ID.sql) run by the sqlite3
-# shell on the same workspace, then prints a table with the ratio (model ÷ hand-written).
-# Both must find the leads of answers.json; the table says whether they did.
-# The first run of a model on a fresh import also builds the indexes of the key columns its
-# joins look up (src/store/plan.c); it is measured on its own ("1st s"). The ratio compares
-# the second run with the hand-written query, both on the same workspace: same indexes,
-# same page cache.
+# shell on the same workspace, and of the query the model compiles to run by the same shell
+# (`shujian model explain ID --sqlite3`), then prints a table with the ratios: model run ÷
+# hand-written ("ratio", by wall time; "cpu r" by CPU time) and compiled query ÷
+# hand-written ("q r"). All three must find the leads of answers.json; the table says
+# whether they did. The first run of a model on a fresh import also builds the indexes of
+# the key columns its joins and lookups use (src/store/plan.c); it is measured on its own
+# ("1st s"). The ratios compare later runs on the same workspace: same indexes, same page
+# cache.
 #
 # Usage: bench/model.sh [BUILD_DIR] [SCALE...]   (default: build/release, scales 1 and 100;
 #        add 1000 for the 4.5-million-row world, which takes minutes to write and import)
 # Environment: BENCH_TIMEOUT (seconds per command, default 900), BENCH_KEEP=1 keeps the
 # temporary directories (their path is printed), BENCH_PLAN=1 prints EXPLAIN QUERY PLAN of
-# both queries of each model, BENCH_FROM=DIR measures a world written and imported before
+# the hand-written query of each model, BENCH_FROM=DIR measures a world written and imported before
 # (DIR/data from demo-data, DIR/ws from import, no model run on it yet; one scale) instead of
 # writing one, on a copy of its workspace. BENCH_MODELS="a b" measures only those models.
-# BENCH_REPEAT=N runs the model and the hand-written query N times each, in turns, and
-# reports the median time of each. Needs python3 and the sqlite3 shell; uses GNU time
+# BENCH_REPEAT=N runs the model and the two queries N times each, in turns, and reports the
+# median time of each. Needs python3 and the sqlite3 shell; uses GNU time
 # (/usr/bin/time, Debian package `time`) when present, else a python3 resource wrapper.
 # Targets (docs/PERFORMANCE.md, "model"): ratio <= 1.1, and < 10 s per model at scale 1000.
 set -eu
@@ -79,7 +81,7 @@ elif cmd == "median":           # OUT IN...: median seconds, largest memory, wor
                                                        max(int(r[2]) for r in runs), cpu[len(cpu) // 2]))
 elif cmd == "models":           # answers.json: model ids in order
     print("\n".join(json.load(open(sys.argv[2], encoding="utf-8"))))
-elif cmd == "check":            # answers.json MODEL run.json sql.tsv: "model/sql" verdicts
+elif cmd == "check":            # answers.json MODEL run.json TSV...: "model/query/sql" verdicts
     want = sorted(set(json.load(open(sys.argv[2], encoding="utf-8"))[sys.argv[3]]))
     got = []
     try:
@@ -88,12 +90,15 @@ elif cmd == "check":            # answers.json MODEL run.json sql.tsv: "model/sq
                 got = sorted(set(l["subject"] for l in json.loads(line)["leads"]))
     except (OSError, ValueError, KeyError):
         got = None
-    try:
-        sql = sorted(set(l.split("\t")[0] for l in open(sys.argv[5], encoding="utf-8") if l.strip()))
-    except OSError:
-        sql = None
+    found = [got]
+    for tsv in sys.argv[5:]:
+        try:
+            found.append(sorted(set(l.split("\t")[0] for l in open(tsv, encoding="utf-8")
+                                    if l.strip())))
+        except OSError:
+            found.append(None)
     word = lambda x: "-" if x is None else ("ok" if x == want else "DIFF(%d)" % len(x))
-    print("%d %s/%s" % (len(want), word(got), word(sql)))
+    print("%d %s" % (len(want), "/".join(word(x) for x in found)))
 EOF
 
 # measure OUT CMD...: wall seconds, peak resident KB, exit status and CPU seconds (user +
@@ -116,25 +121,36 @@ EOT
     fi
 }
 
-# measure_pair MODEL_OUT SQL_OUT: `model run $model` and the hand-written query
-# ($dir/$model.sql) on $ws, BENCH_REPEAT times each (default 1; odd numbers make sense),
-# taken in turns so that a change in the shared machine's load falls on both; each OUT gets
-# the median time.
-measure_pair() {
-    mp_i=0
-    mp_model=
-    mp_sql=
-    while [ "$mp_i" -lt "${BENCH_REPEAT:-1}" ]; do
-        mp_i=$((mp_i + 1))
-        measure "$1.$mp_i" "$bin" model run "$model" --json --reveal --workspace "$ws" \
+# measure_turns MODEL_OUT SQL_OUT QUERY_OUT: `model run $model`, the hand-written query
+# ($dir/$model.sql) and the compiled query in the sqlite3 shell ($dir/$model.q.sql, from
+# `model explain --sqlite3`) on $ws, BENCH_REPEAT times each (default 1; odd numbers make
+# sense), taken in turns so that a change in the shared machine's load falls on all three;
+# each OUT gets the median time.
+measure_turns() {
+    mt_i=0
+    mt_model=
+    mt_sql=
+    mt_query=
+    while [ "$mt_i" -lt "${BENCH_REPEAT:-1}" ]; do
+        mt_i=$((mt_i + 1))
+        measure "$1.$mt_i" "$bin" model run "$model" --json --reveal --workspace "$ws" \
             >"$dir/$model.json" 2>"$dir/$model.err"
-        measure "$2.$mp_i" sqlite3 -readonly -batch -tabs "$ws/workspace.db" \
+        measure "$2.$mt_i" sqlite3 -readonly -batch -tabs "$ws/workspace.db" \
             ".read $dir/$model.sql" >"$dir/$model.tsv" 2>"$dir/$model.sqlerr"
-        mp_model="$mp_model $1.$mp_i"
-        mp_sql="$mp_sql $2.$mp_i"
+        measure "$3.$mt_i" sqlite3 -readonly -batch -tabs "$ws/workspace.db" \
+            ".read $dir/$model.q.sql" >"$dir/$model.q.tsv" 2>"$dir/$model.qerr"
+        mt_model="$mt_model $1.$mt_i"
+        mt_sql="$mt_sql $2.$mt_i"
+        mt_query="$mt_query $3.$mt_i"
     done
-    python3 "$helper" median "$1" $mp_model
-    python3 "$helper" median "$2" $mp_sql
+    python3 "$helper" median "$1" $mt_model
+    python3 "$helper" median "$2" $mt_sql
+    python3 "$helper" median "$3" $mt_query
+}
+
+# div A B: A / B to two decimals, "-" when B is 0 (a time under the clock's resolution).
+div() {
+    python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.2f' % (a / b) if b > 0 else '-')" "$1" "$2"
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(sqlite3 --version | cut -d' ' -f1) (sqlite3 shell)"
@@ -163,25 +179,30 @@ for scale in $scales; do
         read -r s kb rc icpu <"$dir/import.m"
         echo "scale $scale: written in $(( $(date +%s) - start - ${s%.*} )) s, imported in $s s (peak $((kb / 1024)) MB, exit $rc); load $(cut -d' ' -f1 /proc/loadavg)"
     fi
-    printf '%-30s %7s %8s %6s %4s %8s %6s %4s %6s %6s  %s\n' model "1st s" "model s" cpu MB \
-        "sql s" cpu MB ratio "cpu r" "leads model/sql"
+    printf '%-30s %7s %8s %6s %4s %8s %6s %4s %7s %6s %6s %6s  %s\n' model "1st s" "model s" \
+        cpu MB "sql s" cpu MB "query s" ratio "cpu r" "q r" "leads model/sql/query"
     for model in ${BENCH_MODELS:-$(python3 "$helper" models "$dir/data/answers.json")}; do
         python3 "$helper" fill "$ws/workspace.db" "$here/model-sql/$model.sql" "$dir/$model.sql"
         measure "$dir/$model.first" "$bin" model run "$model" --json --reveal --workspace "$ws" \
             >/dev/null 2>&1
-        measure_pair "$dir/$model.model" "$dir/$model.sqlm"
+        "$bin" model explain "$model" --sqlite3 --workspace "$ws" >"$dir/$model.q.sql"
+        measure_turns "$dir/$model.model" "$dir/$model.sqlm" "$dir/$model.qm"
         read -r fs fkb frc fcpu <"$dir/$model.first"
         read -r ms mkb mrc mcpu <"$dir/$model.model"
         read -r ss skb src scpu <"$dir/$model.sqlm"
+        read -r qs qkb qrc qcpu <"$dir/$model.qm"
         verdict=$(python3 "$helper" check "$dir/data/answers.json" "$model" "$dir/$model.json" \
-            "$dir/$model.tsv")
+            "$dir/$model.tsv" "$dir/$model.q.tsv")
         [ "$mrc" = 0 ] || verdict="$verdict model-exit-$mrc"
         [ "$src" = 0 ] || verdict="$verdict sql-exit-$src"
-        ratio=$(python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.2f' % (a / b) if b > 0 else '-')" "$ms" "$ss")
-        cratio=$(python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.2f' % (a / b) if b > 0 else '-')" "$mcpu" "$scpu")
+        [ "$qrc" = 0 ] || verdict="$verdict query-exit-$qrc"
         [ "$frc" = 0 ] || verdict="$verdict first-exit-$frc"
-        printf '%-30s %7s %8s %6s %4d %8s %6s %4d %6s %6s  %s\n' "$model" "$fs" "$ms" "$mcpu" \
-            $((mkb / 1024)) "$ss" "$scpu" $((skb / 1024)) "$ratio" "$cratio" "$verdict"
+        ratio=$(div "$ms" "$ss")
+        cratio=$(div "$mcpu" "$scpu")
+        qratio=$(div "$qs" "$ss")
+        printf '%-30s %7s %8s %6s %4d %8s %6s %4d %7s %6s %6s %6s  %s\n' "$model" "$fs" "$ms" \
+            "$mcpu" $((mkb / 1024)) "$ss" "$scpu" $((skb / 1024)) "$qs" "$ratio" "$cratio" \
+            "$qratio" "$verdict"
         if [ "${BENCH_PLAN:-0}" = 1 ]; then
             echo "-- plan of the hand-written query"
             sqlite3 -readonly "$ws/workspace.db" "EXPLAIN QUERY PLAN $(cat "$dir/$model.sql")" | sed 's/^/   /'

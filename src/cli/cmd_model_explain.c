@@ -2,7 +2,9 @@
  * cmd_model_explain.c - `shujian model explain ID`: compiles a model for this workspace and
  * these choices without running it, and shows what it would do: which dataset column each
  * logical column of each input got (and by which rule), every bound value, and the SQL, one
- * CTE per block; with --query-plan also SQLite's plan, to check that lookups use indexes.
+ * CTE per block; with --query-plan also SQLite's plan, to check that lookups use indexes;
+ * with --sqlite3 only a script that runs the same query with the same values in the sqlite3
+ * shell (what bench/model.sh compares with the hand-written queries).
  * ID is a toolbox model id or a path to a model file. Called by cmd_model.c with argv[0] =
  * "explain". Read-only.
  */
@@ -19,7 +21,7 @@
 
 static const char usage[] =
     "usage: shujian model explain ID [--param NAME=VALUE] [--input NAME=DATASET]\n"
-    "                                [--map INPUT.COLUMN=HEADER] [--query-plan]\n"
+    "                                [--map INPUT.COLUMN=HEADER] [--query-plan | --sqlite3]\n"
     "                                [--workspace DIR]\n\n"
     "Compiles model ID (a toolbox id, or a path to a .yaml file) for the workspace without\n"
     "running it and prints: for each input, the dataset column each logical column was\n"
@@ -30,6 +32,9 @@ static const char usage[] =
     "                             DATASET,DATASET stacks several)\n"
     "  --map INPUT.COLUMN=HEADER  take a column from the header HEADER (repeatable)\n"
     "  --query-plan               also print SQLite's query plan\n"
+    "  --sqlite3                  print only a script for the sqlite3 shell: the values\n"
+    "                             bound (.parameter set) and the query, to run it by hand:\n"
+    "                             sqlite3 -readonly DIR/workspace.db < script\n"
     "  --workspace DIR            the workspace (default: $SHUJIAN_WORKSPACE, else "
     "./shujian-data)\n";
 
@@ -113,6 +118,64 @@ static void print_plan(const struct sj_model *model, const struct sj_model_plan 
     printf("\n\nSQL：\n%s\n", plan->sql);
 }
 
+/* ---- A script for the sqlite3 shell ------------------------------------------------------------ */
+
+/* Writes text as an argument of a shell dot-command that the shell takes as the SQL string
+ * literal 'text': in double quotes, where the shell resolves backslash escapes, so that a
+ * text of digits stays text. */
+static void put_text_arg(const char *text)
+{
+    fputs("\"'", stdout);
+    for (const char *p = text; *p; p++) {
+        if (*p == '\'')
+            fputs("''", stdout);
+        else if (*p == '"' || *p == '\\')
+            printf("\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", stdout);
+        else
+            putchar(*p);
+    }
+    fputs("'\"", stdout);
+}
+
+/* One ".parameter set" line per bound value, typed as sj_store_plan_query binds it. */
+static void print_shell_value(const struct sj_model_value *v)
+{
+    printf(".parameter set :%s ", v->name);
+    switch (v->type) {
+    case SJ_PARAM_INTEGER:
+    case SJ_PARAM_AMOUNT:
+    case SJ_PARAM_DAYS:
+    case SJ_PARAM_BOOLEAN:
+        printf("%" PRId64 "\n", v->integer);
+        return;
+    case SJ_PARAM_NUMBER:
+        printf("%.17g\n", v->number ? strtod(v->number, NULL) : 0.0);
+        return;
+    case SJ_PARAM_DATE:
+    case SJ_PARAM_TEXT:
+    case SJ_PARAM_LIST:
+        if (v->text)
+            put_text_arg(v->text);
+        else
+            fputs("NULL", stdout);
+        putchar('\n');
+        return;
+    }
+}
+
+static void print_shell_script(const struct sj_model *model, const struct sj_model_plan *plan)
+{
+    printf("-- %s %s, compiled by shujian model explain --sqlite3 for this workspace.\n"
+           "-- Run: sqlite3 -readonly WORKSPACE/workspace.db < this-file\n",
+           model->id, model->version ? model->version : "");
+    printf(".parameter init\n");
+    for (size_t i = 0; i < plan->value_count; i++)
+        print_shell_value(&plan->values[i]);
+    printf("%s;\n", plan->sql);
+}
+
 /* ---- Query plan ------------------------------------------------------------------------------ */
 
 #define PLAN_LINES_MAX 512
@@ -173,7 +236,8 @@ static int find_model(const char *id, const struct sj_toolbox *tb, const struct 
     return rc;
 }
 
-static int explain(struct sj_store *store, const struct sj_cli_model_opts *o, bool wants_plan)
+static int explain(struct sj_store *store, const struct sj_cli_model_opts *o, bool wants_plan,
+                   bool wants_script)
 {
     struct sj_toolbox tb = {0};
     struct sj_model *owned = NULL;
@@ -188,7 +252,9 @@ static int explain(struct sj_store *store, const struct sj_cli_model_opts *o, bo
     sj_cli_model_opts_apply(o, &tb, &run);
     if (rc == 0)
         rc = sj_model_compile(store, model, &run, &plan, &err);
-    if (rc == 0) {
+    if (rc == 0 && wants_script) {
+        print_shell_script(model, &plan);
+    } else if (rc == 0) {
         print_plan(model, &plan);
         if (wants_plan) {
             struct plan_tree tree = {.count = 0};
@@ -207,17 +273,21 @@ int sj_cli_model_explain(int argc, char **argv)
 {
     struct sj_cli_model_opts o;
     struct sj_store *store = NULL;
-    bool wants_plan = false;
-    const struct sj_cli_flag flags[] = {{"--query-plan", &wants_plan}};
+    bool wants_plan = false, wants_script = false;
+    const struct sj_cli_flag flags[] = {{"--query-plan", &wants_plan},
+                                        {"--sqlite3", &wants_script}};
     if (sj_cli_wants_help(&explain_cmd, argc, argv))
         return SJ_EXIT_OK;
-    int status = sj_cli_model_opts_parse(&explain_cmd, argc, argv, flags, 1, 1, &o);
+    int status = sj_cli_model_opts_parse(&explain_cmd, argc, argv, flags, SJ_ARRAY_LEN(flags), 1,
+                                         &o);
     if (status == SJ_EXIT_OK && o.positional_count != 1)
         status = sj_cli_usage_error(&explain_cmd, "which model? give one ID");
+    if (status == SJ_EXIT_OK && wants_plan && wants_script)
+        status = sj_cli_usage_error(&explain_cmd, "--query-plan and --sqlite3 do not go together");
     if (status == SJ_EXIT_OK)
         status = sj_cli_open_store(&explain_cmd, o.workspace, false, &store);
     if (status == SJ_EXIT_OK)
-        status = explain(store, &o, wants_plan);
+        status = explain(store, &o, wants_plan, wants_script);
     sj_store_close(store);
     sj_cli_model_opts_release(&o);
     return status;

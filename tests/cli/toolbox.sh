@@ -8,8 +8,9 @@
 # `shujian model run --json` and requires each model's lead subjects to EQUAL the model's
 # list in answers.json: every planted lead and no other (docs/DEMO-DATA.md). On the first
 # world it also checks that re-running adds no lead, that every lead's evidence leads back
-# to a source file and row, that a lead set to 成案 is counted by `stats`, and that a model
-# file with a typo is refused with its line. JSON is read with python3.
+# to a source file and row, that a lead set to 成案 is counted by `stats`, that the script of
+# `model explain --sqlite3` finds the same leads in the sqlite3 shell, and that a model file
+# with a typo is refused with its line. JSON is read with python3.
 set -u
 BIN=${1:?usage: toolbox.sh path/to/shujian}
 ROOT=${SJ_SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -73,6 +74,11 @@ elif cmd == "compare":         # answers.json MODEL run.json: "" when equal, els
     if sorted(set(got) - want):
         diff.append("extra: %s" % sorted(set(got) - want))
     print("; ".join(diff))
+elif cmd == "rows":            # answers.json MODEL rows.tsv: "" when its first column (the
+    want = set(load(sys.argv[2])[sys.argv[3]])  # subject) holds exactly the planted leads
+    with open(sys.argv[4], encoding="utf-8") as f:
+        got = set(line.split("\t")[0] for line in f if line.strip())
+    print("" if got == want else "missing: %s; extra: %s" % (sorted(want - got), sorted(got - want)))
 elif cmd == "ids":             # run.json: every "model id" pair, sorted
     ids = [m + " " + l["id"] for m, o in runs(sys.argv[2]).items() for l in o["leads"]]
     print("\n".join(sorted(ids)))
@@ -167,6 +173,29 @@ check "s1: every model runs" "$?" 0
 compare_all s1 "$tmp/run1.json"
 check "s1: first run: every lead is new" "$(py new "$tmp/run1.json")" \
     "$(py ids "$tmp/run1.json" | wc -l | tr -d ' ')"
+
+# --- the compiled query, run by hand in the sqlite3 shell --------------------------------------
+# `model explain --sqlite3` prints the values and the query: the sqlite3 shell, given the
+# workspace read-only, finds the same leads (subjects in the first column).
+for model in $(py models "$answers"); do
+    "$BIN" model explain "$model" --sqlite3 --workspace "$ws" >"$tmp/q.sql" 2>"$tmp/err" &&
+        sqlite3 -readonly -batch -tabs "$ws/workspace.db" <"$tmp/q.sql" >"$tmp/q.tsv" 2>>"$tmp/err"
+    diff=$(py rows "$answers" "$model" "$tmp/q.tsv")
+    if [ -z "$diff" ] && [ ! -s "$tmp/err" ]; then
+        ok "explain --sqlite3: the shell finds $model's planted leads"
+    else
+        not_ok "explain --sqlite3: the shell finds $model's planted leads" "$diff" \
+            "$(head -c 300 "$tmp/err")"
+    fi
+done
+
+# A list value with a quote, double quotes, a backslash and digits reaches the shell as text.
+"$BIN" model explain tax-not-transferred --sqlite3 --workspace "$ws" \
+    --param 'causes=逃税,它'"'"'s "引号" \ 2023' >"$tmp/q.sql"
+{ grep '^\.parameter' "$tmp/q.sql"; echo 'SELECT typeof(:p_causes), :p_causes;'; } |
+    sqlite3 -batch >"$tmp/q.out" 2>&1
+check "explain --sqlite3: a list value with quotes and a backslash arrives intact" \
+    "$(cat "$tmp/q.out")" 'text|["逃税","它'"'"'s \"引号\" \\ 2023"]'
 
 # --- re-running adds nothing ------------------------------------------------------------------
 run leads --json --limit 100000 --workspace "$ws"
