@@ -4,7 +4,8 @@
  * /{id}/rows (a page, optionally filtered by one column: equal to / containing a value; raw
  * and normalised values and each row's source file and row), /{id}/rejects, and
  * POST /api/v1/imports: an uploaded file (multipart/form-data or the raw bytes with
- * ?filename=) imported by a job (api_jobs.c) whose result is the import summary.
+ * ?filename=) imported by a job (api_jobs.c) whose result is the import summary and whose
+ * progress is the rows and bytes read (a percentage once bytes are known).
  *
  * Scope: a dataset belongs to an office (platform.h); one outside the caller's scope is 404.
  * An import into an existing dataset of another office is refused. Values are answered as
@@ -282,6 +283,7 @@ struct import_job {
     char *path; /* the file in it, under its own name */
     char *file_name;
     char *dataset;
+    int64_t size; /* of the file, in bytes */
 };
 
 /* Removes the uploaded file and its folder (once imported, or when the job is dropped). */
@@ -360,11 +362,12 @@ static int record_import(struct sj_http_platform *p, struct sj_http_job *job,
     return sj_http_job_record(p->writer, job, "dataset.import", "dataset", s->dataset, payload, err);
 }
 
-/* The import's progress into the job: rows read so far (at most ten times a second). */
+/* The import's progress into the job (at most ten times a second): rows read so far and bytes
+ * read, which a workbook reports as 0 until its end (not known, so no percent yet). */
 static void import_progress(void *ctx, uint64_t bytes_done, uint64_t bytes_total, uint64_t rows)
 {
-    (void)bytes_done;
-    (void)bytes_total;
+    bool is_known = bytes_done > 0 || bytes_done == bytes_total;
+    sj_http_job_progress_bytes(ctx, is_known ? (int64_t)bytes_done : -1, (int64_t)bytes_total);
     sj_http_job_progress(ctx, NULL, (int64_t)rows);
 }
 
@@ -468,7 +471,7 @@ static int submit_import(struct sj_http_ctx *ctx, struct import_job *j, const ch
 {
     json_t *input = json_pack("{s:o, s:o}", "file_name", sj_http_json_string(name), "dataset",
                               sj_http_json_string(j->dataset));
-    return sj_http_job_start(ctx, "import", input, run_import, j, import_job_free);
+    return sj_http_job_start_sized(ctx, "import", input, j->size, run_import, j, import_job_free);
 }
 
 static int post_import(struct sj_http_ctx *ctx)
@@ -483,6 +486,7 @@ static int post_import(struct sj_http_ctx *ctx)
     struct import_job *j = sj_xcalloc(1, sizeof *j);
     j->dataset = dataset && *dataset ? sj_xstrdup(dataset) : default_dataset(name);
     j->file_name = sj_xstrdup(name);
+    j->size = (int64_t)data.len;
     int64_t office = 0;
     bool is_visible = true;
     if (sj_platform_dataset_office(sj_http_store(ctx), j->dataset, &office, NULL) == 0)

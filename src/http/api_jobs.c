@@ -1,8 +1,8 @@
 /*
  * api_jobs.c - polling the long work the API started (jobs.c): GET /api/v1/jobs (the newest
  * jobs of the offices the caller sees) and GET /api/v1/jobs/{id} (state, phase, rows so far,
- * and the import summary or the run result once done). A job of an office outside the
- * caller's scope does not exist for the caller (404).
+ * an import's bytes read and percent done, and the import summary or the run result once
+ * done). A job of an office outside the caller's scope does not exist for the caller (404).
  */
 #include "http/platform_int.h"
 

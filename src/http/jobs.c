@@ -2,14 +2,16 @@
  * jobs.c - long work the API starts and the client polls: imports of uploaded files and
  * model runs. A small pool of worker threads, each with its own workspace connection, takes
  * jobs in order from a queue; GET /api/v1/jobs/{id} reads a snapshot (state, phase, rows so
- * far, the result or the error) under the pool's lock.
+ * far, bytes read and percent done for a job that reports them, the result or the error)
+ * under the pool's lock.
  *
  * Jobs live in memory: after a restart they are gone, but what they did is in the workspace
  * (the import or the run, and its ledger entry). At most SJ_HTTP_JOBS_KEPT finished jobs are
  * remembered; the oldest finished ones are forgotten first.
  *
- * Invariants: a job's fields other than phase/rows/state/result are written before it is
- * queued and never after; everything a snapshot reads is read under the lock.
+ * Invariants: a job's fields other than phase/rows/bytes/percent/state/result are written
+ * before it is queued and never after; everything a snapshot reads is read under the lock.
+ * percent never goes back, and is 100 only once the job is done.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -34,6 +36,9 @@ struct sj_http_job {
     enum sj_http_job_state state;
     const char *phase;
     int64_t rows;
+    int64_t bytes_done;  /* -1 while not known */
+    int64_t bytes_total; /* 0: the job reports no byte counts */
+    int percent;         /* -1 while not known */
     json_t *result;
     char error[512];
     int64_t created_ms, started_ms, finished_ms;
@@ -82,6 +87,26 @@ void sj_http_job_progress(struct sj_http_job *job, const char *phase, int64_t ro
         job->phase = phase;
     if (rows >= 0)
         job->rows = rows;
+    pthread_mutex_unlock(&job->pool->lock);
+}
+
+void sj_http_job_progress_bytes(struct sj_http_job *job, int64_t bytes_done, int64_t bytes_total)
+{
+    pthread_mutex_lock(&job->pool->lock);
+    if (bytes_total > 0)
+        job->bytes_total = bytes_total;
+    if (bytes_done > job->bytes_done)
+        job->bytes_done = bytes_done < job->bytes_total ? bytes_done : job->bytes_total;
+    if (job->bytes_total > 0 && job->bytes_done >= 0) {
+        /* 100 is for a job that is done (run_one), not for the last byte read. */
+        int64_t percent = job->bytes_total > INT64_MAX / 100
+                              ? job->bytes_done / (job->bytes_total / 100)
+                              : job->bytes_done * 100 / job->bytes_total;
+        if (percent > 99)
+            percent = 99;
+        if (percent > job->percent)
+            job->percent = (int)percent;
+    }
     pthread_mutex_unlock(&job->pool->lock);
 }
 
@@ -140,6 +165,10 @@ static void run_one(struct sj_http_jobs *pool, struct sj_http_job *job, struct s
     job->finished_ms = sj_http_now_ms();
     job->state = rc == 0 ? SJ_JOB_DONE : SJ_JOB_FAILED;
     job->phase = rc == 0 ? "done" : "failed";
+    if (rc == 0 && job->bytes_total > 0) {
+        job->bytes_done = job->bytes_total;
+        job->percent = 100;
+    }
     if (rc < 0) {
         snprintf(job->error, sizeof job->error, "%s",
                  err.message[0] ? err.message : "任务失败，请联系管理员查看日志");
@@ -256,6 +285,9 @@ int sj_http_jobs_submit(struct sj_http_jobs *pool, const struct sj_http_job_spec
     job->arg = spec->arg;
     job->free_arg = spec->free_arg;
     job->phase = "queued";
+    job->bytes_total = spec->bytes_total > 0 ? spec->bytes_total : 0;
+    job->bytes_done = -1;
+    job->percent = -1;
     job->created_ms = sj_http_now_ms();
     job->pool = pool;
     pthread_mutex_lock(&pool->lock);
@@ -311,6 +343,12 @@ static json_t *job_json(const struct sj_http_job *job)
     json_object_set_new(o, "state", json_string(state_name(job->state)));
     json_object_set_new(o, "phase", json_string(job->phase));
     json_object_set_new(o, "rows", json_integer(job->rows));
+    bool has_bytes = job->bytes_total > 0;
+    json_object_set_new(o, "bytes_done",
+                        has_bytes && job->bytes_done >= 0 ? json_integer(job->bytes_done)
+                                                          : json_null());
+    json_object_set_new(o, "bytes_total", has_bytes ? json_integer(job->bytes_total) : json_null());
+    json_object_set_new(o, "percent", job->percent >= 0 ? json_integer(job->percent) : json_null());
     json_object_set_new(o, "office_id", json_integer(job->office_id));
     json_object_set_new(o, "username", sj_http_json_string(job->actor));
     json_object_set_new(o, "input", json_deep_copy(job->input));

@@ -126,6 +126,13 @@ int sj_http_record_as(struct sj_http_ctx *ctx, const struct sj_user *user, const
 int sj_http_job_start(struct sj_http_ctx *ctx, const char *kind, json_t *input, sj_http_job_fn run,
                       void *arg, void (*free_arg)(void *arg))
 {
+    return sj_http_job_start_sized(ctx, kind, input, 0, run, arg, free_arg);
+}
+
+int sj_http_job_start_sized(struct sj_http_ctx *ctx, const char *kind, json_t *input,
+                            int64_t bytes_total, sj_http_job_fn run, void *arg,
+                            void (*free_arg)(void *arg))
+{
     const struct sj_user *user = sj_http_user(ctx);
     struct sj_office office = {0};
     struct sj_err err;
@@ -146,6 +153,7 @@ int sj_http_job_start(struct sj_http_ctx *ctx, const char *kind, json_t *input, 
         .run = run,
         .arg = arg,
         .free_arg = free_arg,
+        .bytes_total = bytes_total,
     };
     int rc = sj_http_jobs_submit(ctx->app->platform->jobs, &spec, &id, &err);
     sj_office_release(&office);

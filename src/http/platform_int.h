@@ -85,6 +85,7 @@ struct sj_http_job_spec {
     sj_http_job_fn run;
     void *arg; /* taken: freed with free_arg when the job is done */
     void (*free_arg)(void *arg);
+    int64_t bytes_total; /* size of the input in bytes if the job reports bytes read, else 0 */
 };
 
 struct sj_http_jobs;
@@ -103,6 +104,12 @@ json_t *sj_http_jobs_list(struct sj_http_jobs *jobs, struct sj_office_set office
 
 /* For a running job: its phase ("reading", "running", ...; static) and rows so far. */
 void sj_http_job_progress(struct sj_http_job *job, const char *phase, int64_t rows);
+/* For a running job that reads its input in bytes (an import): bytes_total, the input's whole
+ * size (> 0; 0 keeps the one given before), and bytes_done so far (-1 while not known, e.g. a
+ * workbook before its end). A value lower than one given before is ignored. The job's JSON
+ * then has bytes_done, bytes_total and percent (bytes_done/bytes_total, at most 99 until the
+ * job is done, 100 once it is); a job that never calls this has them null. */
+void sj_http_job_progress_bytes(struct sj_http_job *job, int64_t bytes_done, int64_t bytes_total);
 /* For a running job: its result (taken). */
 void sj_http_job_finish(struct sj_http_job *job, json_t *result);
 /* The job's fields for the runner (borrowed). */
@@ -165,6 +172,11 @@ json_t *sj_http_model_diags_json(const struct sj_model_diags *diags);
  * JOB_QUEUE_FULL, or the error reading the user's office. */
 int sj_http_job_start(struct sj_http_ctx *ctx, const char *kind, json_t *input, sj_http_job_fn run,
                       void *arg, void (*free_arg)(void *arg));
+/* The same for a job that reads bytes_total bytes (> 0) and reports how many it has read
+ * (sj_http_job_progress_bytes): its JSON has bytes_total from the start. */
+int sj_http_job_start_sized(struct sj_http_ctx *ctx, const char *kind, json_t *input,
+                            int64_t bytes_total, sj_http_job_fn run, void *arg,
+                            void (*free_arg)(void *arg));
 /* Answers 503 LEDGER_MISSING and returns SJ_ENOTFOUND when writes cannot be recorded. */
 int sj_http_need_ledger(struct sj_http_ctx *ctx);
 /* Submits w to the writer and, on failure, answers for it (the change itself: 4xx/5xx from

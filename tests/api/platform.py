@@ -101,6 +101,39 @@ t.ok(summary["rows_imported"] > 100 and summary["rows_read"] == doc["job"]["rows
      "the job's rows are the rows read", summary)
 ledger_writes += 1
 
+# A few MB of synthetic transfers, so that a poll is likely to catch the job half way; only the
+# final value and that percent never goes back are asserted, not that a middle value was seen.
+NAMES = ["林晓峰", "周雨桐", "郑文博", "何思远", "罗嘉怡", "梁志诚", "宋佳琪", "唐明哲"]
+lines = ["序号,付款人,收款人,金额,交易日期,备注"]
+for i in range(60000):
+    lines.append(f"{i + 1},{NAMES[i % 8]},{NAMES[(i * 3 + 1) % 8]},{(i * 37) % 100000 / 100:.2f},"
+                 f"2026-{i % 12 + 1:02d}-{i % 28 + 1:02d},第{i % 97}笔往来款")
+transfers = ("\n".join(lines) + "\n").encode()
+status, doc = chen.request("POST", "/api/v1/imports?filename=transfers.csv", raw_body=transfers,
+                           headers={"Content-Type": "text/csv"})
+snapshots = [doc["job"]] if status == 202 else []
+deadline = time.monotonic() + 120
+while snapshots and snapshots[-1]["state"] not in ("done", "failed") and time.monotonic() < deadline:
+    time.sleep(0.05)
+    status, doc = chen.request("GET", f"/api/v1/jobs/{snapshots[0]['id']}")
+    snapshots.append(doc["job"] if status == 200 else {"state": "failed"})
+last = snapshots[-1] if snapshots else {}
+t.ok(all({"bytes_done", "bytes_total", "percent"} <= set(s) for s in snapshots) and
+     last.get("state") == "done", "an import job has bytes_done, bytes_total and percent",
+     snapshots[-1:])
+percents = [s.get("percent") for s in snapshots if s.get("percent") is not None]
+t.ok(all(isinstance(p, int) and 0 <= p <= 100 for p in percents) and
+     percents == sorted(percents), "percent is an integer 0-100 that never goes back",
+     [(s.get("state"), s.get("bytes_done"), s.get("percent")) for s in snapshots])
+t.ok(all(s.get("percent") != 100 for s in snapshots if s.get("state") != "done"),
+     "percent is 100 only once the job is done", [s.get("percent") for s in snapshots])
+t.ok(all(s.get("bytes_total") == len(transfers) for s in snapshots) and last.get("bytes_done") == len(transfers) and last.get("percent") == 100,
+     f"bytes_total is the upload's size ({len(transfers)}); at the end all read, 100 %",
+     {k: last.get(k) for k in ("bytes_done", "bytes_total", "percent", "rows")})
+t.eq(last.get("rows"), 60000, "the job's rows are the file's rows")
+print(f"# {len(snapshots)} polls of the import job, percent seen: {sorted(set(percents))}")
+ledger_writes += 1
+
 with open(os.path.join(data, "appraisals.xlsx"), "rb") as f:
     body, ctype = multipart("file", "鉴定/appraisals.xlsx", f.read())
 status, doc = chen.request("POST", "/api/v1/imports", raw_body=body,
@@ -111,6 +144,8 @@ res = doc["job"]["result"]["imports"][0] if doc["job"]["result"] else {}
 t.eq((doc["job"]["state"], res.get("dataset"), res.get("file_name")),
      ("done", "appraisals", "appraisals.xlsx"),
      "the workbook is imported under its own name (path parts dropped)")
+t.ok(doc["job"]["percent"] == 100 and doc["job"]["bytes_done"] == doc["job"]["bytes_total"] > 0,
+     "a workbook's job ends at 100 % too", doc["job"])
 ledger_writes += 1
 
 status, doc = chen.request("POST", "/api/v1/imports?filename=disposals.csv", raw_body=disposals,
@@ -118,6 +153,8 @@ status, doc = chen.request("POST", "/api/v1/imports?filename=disposals.csv", raw
 status, doc = poll(chen, doc["job"]["id"])
 t.eq(doc["job"]["result"]["imports"][0]["already_imported"], True,
      "the same file again: already imported, nothing added")
+t.eq((doc["job"]["bytes_done"], doc["job"]["percent"]), (len(disposals), 100),
+     "a file imported before: its job ends at 100 % as well")
 ledger_writes += 1
 
 status, doc = chen.request("POST", "/api/v1/imports", raw_body=b"a,b\n1,2\n",
@@ -223,6 +260,8 @@ status, doc = poll(chen, doc["job"]["id"])
 result = doc["job"]["result"] or {}
 t.ok(doc["job"]["state"] == "done" and result.get("lead_count", 0) > 0 and result["run_id"] > 0,
      "the run job finishes with leads", doc["job"])
+t.eq([doc["job"].get(k, "absent") for k in ("bytes_done", "bytes_total", "percent")],
+     [None, None, None], "a model run has no byte counts: bytes_done, bytes_total, percent null")
 ledger_writes += 1
 run_id = result.get("run_id")
 status, doc = chen.request("GET", "/api/v1/models/appraisal-not-followed-up/runs")

@@ -76,14 +76,32 @@ async function checkUpload(page, base) {
   await page.click('[data-test=upload-open]')
   await page.setInputFiles('[data-test=upload-file]', { name: '付款记录.csv', mimeType: 'text/csv', buffer: Buffer.from(syntheticCsv()) })
   await page.fill(field('upload-dataset'), 'e2e付款记录')
+  // The small file is imported at once, so the job's polls answer "running, 37 %" (a 200 MB file
+  // half way) until the bar has been read; then the real answers go through.
+  let isHeld = true
+  await page.route(/\/api\/v1\/jobs\/\d+$/, async (route) => {
+    if (!isHeld) return route.continue()
+    const answer = await route.fetch()
+    const doc = await answer.json()
+    Object.assign(doc.job, { state: 'running', phase: 'importing', rows: 48210, bytes_done: 77594624, bytes_total: 209715200, percent: 37, result: null })
+    return route.fulfill({ response: answer, json: doc })
+  })
   await page.click('[data-test=upload-start]')
   await page.locator('[data-test=upload-progress] .el-progress').first().waitFor({ timeout: 5000 })
   tap.ok(true, 'uploading shows a progress bar')
+  const held = page.locator('[data-test=upload-job-bar][aria-valuenow="37"]')
+  await held.waitFor({ timeout: 10000 }).catch(() => {})
+  const heldText = (await held.count()) ? await page.innerText('[data-test=upload-progress]') : ''
+  tap.ok(heldText.includes('37%') && heldText.includes('已读取 48,210 行'), "a running import shows its job's percent and the rows read", heldText)
+  isHeld = false
+  await page.unroute(/\/api\/v1\/jobs\/\d+$/)
   const outcome = page.locator('[data-test=upload-summary], [data-test=upload-error]').first()
   await outcome.waitFor({ timeout: 30000 })
   const text = await outcome.innerText()
   tap.ok((await outcome.getAttribute('data-test')) === 'upload-summary' && text.includes('导入完成'), 'the import job runs to its summary', text)
   tap.ok(/导入行数\s*7/.test(text), 'the summary counts the rows imported', text)
+  const bar = await page.getAttribute('[data-test=upload-job-bar]', 'aria-valuenow')
+  tap.ok(bar === '100', "the import job's bar ends at 100%", bar)
   tap.ok(text.includes('身份证号（身份证号）') && text.includes('手机号（电话号码）'), 'the summary lists each column with its kind', text)
   tap.ok(/存疑单元格\s*[1-9]/.test(text), 'the summary counts the flagged cell', text)
   await chinese(page, '[data-test=upload-dialog]', 'the upload dialog')
