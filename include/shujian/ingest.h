@@ -69,8 +69,11 @@ const char *sj_reader_sheet_name(const struct sj_reader *reader, size_t index);
 int sj_reader_select_sheet(struct sj_reader *reader, size_t index, struct sj_err *err);
 
 /* Bytes of the file the reader has consumed so far (read-ahead buffers count as consumed,
- * so this runs up to a few hundred KiB ahead of the rows handed out); 0 when the format
- * cannot tell (xlsx and xls: their rows come out of compressed or indexed streams). */
+ * so this runs up to a few hundred KiB ahead of the rows handed out). For a workbook (xlsx,
+ * xls), whose rows come out of compressed or indexed streams, it is an estimate: the share
+ * of the selected sheet read so far (xlsx: of its XML; xls: of its rows) times the file's
+ * size, from 0 when the sheet is selected up to the file's size at its end. Never goes back
+ * while one sheet is read; selecting a sheet starts it again. */
 uint64_t sj_reader_bytes_read(const struct sj_reader *reader);
 
 /* Reads the next non-empty row. Returns 1 with *row filled, 0 at the end of the sheet, or
@@ -109,9 +112,10 @@ struct sj_import_opts {
     /* Progress, or NULL: called on the caller's thread while rows are stored, at most about
      * ten times a second, and once more when every sheet of the file is committed: only
      * that last call has bytes_done = bytes_total (the file's size). bytes_done
-     * (sj_reader_bytes_read; 0 for workbooks until the end) and rows (rows read so far
-     * from this file, all sheets) never decrease. Not called at the end of a file that
-     * failed or that was imported before (same SHA-256). */
+     * (sj_reader_bytes_read; for workbooks an estimate in proportion to the part of the
+     * sheet read, the sheets imported sharing the file's size equally, in turn) and rows
+     * (rows read so far from this file, all sheets) never decrease. Not called at the end
+     * of a file that failed or that was imported before (same SHA-256). */
     void (*progress)(void *ctx, uint64_t bytes_done, uint64_t bytes_total, uint64_t rows);
     void *progress_ctx; /* borrowed, handed to progress */
 };

@@ -363,7 +363,7 @@ static int record_import(struct sj_http_platform *p, struct sj_http_job *job,
 }
 
 /* The import's progress into the job (at most ten times a second): rows read so far and bytes
- * read, which a workbook reports as 0 until its end (not known, so no percent yet). */
+ * read (0 before the first rows are stored: not known, so no percent yet). */
 static void import_progress(void *ctx, uint64_t bytes_done, uint64_t bytes_total, uint64_t rows)
 {
     bool is_known = bytes_done > 0 || bytes_done == bytes_total;

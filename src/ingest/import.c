@@ -4,7 +4,8 @@
  * stream every row through sj_norm into the store in one transaction. Past the rows read
  * ahead, a second thread reads and normalises batches of rows while the caller's thread
  * writes them to the store, in file order (see "The reading thread" below). Progress
- * (opts->progress) is reported from the storing side, at most every PROGRESS_INTERVAL.
+ * (opts->progress) is reported from the storing side, at most every PROGRESS_INTERVAL; when
+ * several sheets are imported, each gets an equal share of the file's bytes, in turn.
  *
  * Invariants: a sheet's rows are either imported or rejected with a reason, so rows_read =
  * rows_imported + rows_rejected always; rows above the header (titles, notes) are not data
@@ -34,8 +35,9 @@
 struct progress {
     const struct sj_import_opts *opts;
     uint64_t bytes_total, bytes_done, rows;
-    uint64_t rows_done; /* rows read from the sheets finished so far */
-    double last;        /* when progress was last called */
+    uint64_t rows_done;   /* rows read from the sheets finished so far */
+    size_t sheet, sheets; /* the sheet being imported (0-based among those picked), how many */
+    double last;          /* when progress was last called */
     bool is_called;
 };
 
@@ -359,6 +361,17 @@ static int import_row(struct sheet *s, const struct sj_reader_row *row, struct s
     return sj_import_add_row(s->imp, row->source_row, s->cells, err);
 }
 
+/* The bytes of the whole file that bytes_read of the current sheet stands for: the sheets
+ * picked share the file equally, in turn (a reader's bytes_read starts again at each sheet). */
+static uint64_t file_share(const struct progress *pg, uint64_t bytes_read)
+{
+    if (pg->sheets <= 1 || pg->bytes_total == 0)
+        return bytes_read;
+    double total = (double)pg->bytes_total;
+    double part = bytes_read < pg->bytes_total ? (double)bytes_read / total : 1.0;
+    return (uint64_t)(((double)pg->sheet + part) / (double)pg->sheets * total);
+}
+
 /* Calls opts->progress with the sheet's rows and bytes_done (which never goes back), unless
  * it was called less than PROGRESS_INTERVAL ago. */
 static void report(struct sheet *s, uint64_t bytes_done)
@@ -369,6 +382,7 @@ static void report(struct sheet *s, uint64_t bytes_done)
     double t = now_seconds();
     if (pg->is_called && t - pg->last < PROGRESS_INTERVAL)
         return;
+    bytes_done = file_share(pg, bytes_done);
     /* bytes_total is for the last call alone, which says the file is done. */
     uint64_t cap = pg->bytes_total > 0 ? pg->bytes_total - 1 : 0;
     if (bytes_done > pg->bytes_done)
@@ -889,8 +903,10 @@ static int import_sheets(struct sj_store *store, struct sj_reader *reader, struc
     if (rc < 0)
         return rc;
     *summaries = sj_xcalloc(last - first + 1, sizeof **summaries);
+    pg->sheets = last - first + 1;
     for (size_t i = first; i <= last; i++) {
         struct sj_import_summary *sum = &(*summaries)[*summary_count];
+        pg->sheet = i - first;
         rc = import_sheet(store, reader, i, pg, mapping, source, sum, err);
         if (rc == SHEET_EMPTY && !opts->all_sheets) {
             sj_err_at(err, source->file_path, -1, -1, NULL);

@@ -6,12 +6,15 @@
  * empty cells dropped. Text comes from freexl as UTF-8; numbers print as in xlsx.c
  * (cellfmt.c); dates come as freexl formats them ("YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS",
  * "HH:MM:SS"), the same forms the xlsx reader uses. freexl does not expose merged cells.
+ * bytes_read is an estimate, as freexl gives no position: the share of the selected sheet's
+ * rows handed out times the file's size (0 again when a sheet is selected).
  */
 #include <errno.h>
 #include <freexl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ingest/workbook.h"
 
@@ -25,6 +28,7 @@ struct xls {
     unsigned rows, next_row;
     unsigned short columns;
     struct sj_sheet_row cur; /* the row being read */
+    uint64_t file_size;
 };
 
 /* Says why freexl refused the file. */
@@ -192,6 +196,9 @@ static int xls_open(const char *path, const struct sj_reader_opts *opts, void **
     struct xls *x = sj_xcalloc(1, sizeof *x);
     x->path = sj_xstrdup(path);
     sj_sheet_row_init(&x->cur, opts, 256);
+    struct stat st;
+    if (stat(path, &st) == 0 && st.st_size > 0)
+        x->file_size = (uint64_t)st.st_size;
     errno = 0;
     int code = freexl_open(path, &x->handle);
     int rc = code == FREEXL_OK ? load_sheets(x, err) : open_error(path, code, err);
@@ -221,6 +228,14 @@ static const char *xls_sheet_name(void *impl, size_t index)
     return index < x->sheet_count ? x->names[index] : NULL;
 }
 
+static uint64_t xls_bytes_read(void *impl)
+{
+    struct xls *x = impl;
+    if (!x->is_selected || x->rows == 0)
+        return 0;
+    return (uint64_t)((double)x->next_row / (double)x->rows * (double)x->file_size);
+}
+
 const struct sj_reader_backend sj_reader_xls = {
     .name = "xls",
     .open = xls_open,
@@ -230,4 +245,5 @@ const struct sj_reader_backend sj_reader_xls = {
     .sheet_name = xls_sheet_name,
     .select_sheet = xls_select,
     .next = xls_next,
+    .bytes_read = xls_bytes_read,
 };

@@ -10,12 +10,17 @@
  * cell of a range shows the range's top-left value (so a title or a two-level header spread
  * over merged cells reads the same in each column it covers, and a value merged down
  * several data rows belongs to each); rows absent from the XML are not made up.
+ *
+ * bytes_read is an estimate in the file's bytes: the share of the selected sheet's XML
+ * parsed so far times the file's size. It never goes back within a sheet and starts again
+ * at 0 when a sheet is selected (import.c spreads the sheets of one import over the file).
  */
 #include <expat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unzip.h>
 
 #include "ingest/workbook.h"
@@ -52,6 +57,8 @@ struct xlsx {
     size_t merge_count, merge_next;
     struct active_merge *active;
     size_t active_count;
+    /* progress: the file's size, the sheet entry's inflated size, the estimate handed out */
+    uint64_t file_size, entry_size, bytes_read;
 };
 
 static void fail(struct xlsx *x, int code, const char *fmt, ...) SJ_PRINTF(3, 4);
@@ -422,6 +429,9 @@ static int open_stream(struct xlsx *x, struct sj_err *err)
         rc = sj_xlsx_entry_open(&x->book, entry, err);
     if (rc)
         return locate(x, rc == SJ_ENOTFOUND ? SJ_EFORMAT : rc, err);
+    unz_file_info64 info;
+    if (unzGetCurrentFileInfo64(x->book.zip, &info, NULL, 0, NULL, 0, NULL, 0) == UNZ_OK)
+        x->entry_size = info.uncompressed_size;
     x->parser = XML_ParserCreateNS(NULL, '|');
     if (!x->parser)
         abort();
@@ -450,10 +460,26 @@ static int xlsx_select(void *impl, size_t index, struct sj_err *err)
     x->in_sheet_data = x->in_row = x->in_cell = x->in_v = x->in_is = x->in_t = x->in_rph = 0;
     x->row_num = x->last_row = 0;
     x->cur.width = 0;
+    x->entry_size = x->bytes_read = 0;
     int rc = open_stream(x, err);
     if (rc)
         close_stream(x);
     return rc;
+}
+
+/* Moves bytes_read on to the share of the sheet's XML parsed so far (all of it at its end)
+ * times the file's size. */
+static void track_progress(struct xlsx *x)
+{
+    XML_Index pos = XML_GetCurrentByteIndex(x->parser);
+    double share = 0;
+    if (x->is_sheet_done)
+        share = 1;
+    else if (pos > 0 && x->entry_size > 0)
+        share = (double)pos / (double)x->entry_size;
+    uint64_t est = share >= 1 ? x->file_size : (uint64_t)(share * (double)x->file_size);
+    if (est > x->bytes_read)
+        x->bytes_read = est;
 }
 
 static int xlsx_next(void *impl, struct sj_reader_row *row, struct sj_err *err)
@@ -467,6 +493,7 @@ static int xlsx_next(void *impl, struct sj_reader_row *row, struct sj_err *err)
         return stream_error(x, err);
     x->is_row_ready = false;
     int rc = pump(x, err);
+    track_progress(x);
     if (rc < 0 || !x->is_row_ready)
         return rc;
     sj_sheet_row_out(&x->cur, x->row_num, row);
@@ -495,6 +522,9 @@ static int xlsx_open(const char *path, const struct sj_reader_opts *opts, void *
     sj_arena_init(&x->book.arena, 0);
     x->book.path = x->path;
     x->book.max_cell = x->cur.max_cell;
+    struct stat st;
+    if (stat(path, &st) == 0 && st.st_size > 0)
+        x->file_size = (uint64_t)st.st_size;
     sj_buf_init(&x->text, x->cur.max_cell);
     int rc = sj_xlsx_zip_open(&x->book, err);
     if (rc == 0)
@@ -525,6 +555,11 @@ static const char *xlsx_sheet_name(void *impl, size_t index)
     return index < x->book.sheet_count ? x->book.sheets[index].name : NULL;
 }
 
+static uint64_t xlsx_bytes_read(void *impl)
+{
+    return ((struct xlsx *)impl)->bytes_read;
+}
+
 const struct sj_reader_backend sj_reader_xlsx = {
     .name = "xlsx",
     .open = xlsx_open,
@@ -534,4 +569,5 @@ const struct sj_reader_backend sj_reader_xlsx = {
     .sheet_name = xlsx_sheet_name,
     .select_sheet = xlsx_select,
     .next = xlsx_next,
+    .bytes_read = xlsx_bytes_read,
 };

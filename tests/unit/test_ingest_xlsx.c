@@ -4,7 +4,8 @@
  * workbooks with libxlsxwriter, and hand-written package XML zipped with minizip for what
  * libxlsxwriter never writes (inline strings with phonetics, 1904 dates, prefixed names,
  * odd relationships, broken parts, a zip bomb). Each sheet is read into a dump of
- * "row:cell|cell|..." lines and compared with the rows a person sees in Excel.
+ * "row:cell|cell|..." lines and compared with the rows a person sees in Excel. Progress
+ * (sj_reader_bytes_read) is checked to grow with the rows read, for xlsx and xls.
  *
  * With SJ_XLSX_SEED_DIR set, the small fixtures are also copied there (fuzz seeds).
  */
@@ -497,6 +498,73 @@ static void test_many_rows(void **state)
     sj_reader_xlsx.close(impl);
 }
 
+/* Reads the selected sheet to its end checking sj_reader_bytes_read: small at the first row,
+ * never going back, at most size, past half of it before the last tenth of the rows, size at
+ * the end. Returns how many different values it took. */
+static size_t check_bytes_read(struct sj_reader *reader, uint64_t size, size_t rows)
+{
+    struct sj_reader_row row;
+    struct sj_err err;
+    uint64_t last = 0, first = UINT64_MAX;
+    size_t n = 0, changes = 0;
+    while (sj_reader_next(reader, &row, &err) == 1) {
+        uint64_t b = sj_reader_bytes_read(reader);
+        assert_true(b >= last && b <= size);
+        changes += b != last;
+        first = n++ == 0 ? b : first;
+        if (n == rows - rows / 10)
+            assert_true(b > size / 2);
+        last = b;
+    }
+    assert_int_equal(n, rows);
+    assert_true(first < size / 4);
+    assert_int_equal(sj_reader_bytes_read(reader), size);
+    return changes;
+}
+
+/* A workbook's bytes_read is an estimate that grows with the part of the sheet read. */
+static void test_bytes_read(void **state)
+{
+    char path[256], dir[64];
+    tmp_path(path, sizeof path, "progress.xlsx");
+    snprintf(dir, sizeof dir, "%s", tmp_dir);
+    lxw_workbook_options opt = {.tmpdir = dir};
+    lxw_workbook *wb = workbook_new_opt(path, &opt); /* shared strings, read before the rows */
+    lxw_worksheet *ws[2] = {workbook_add_worksheet(wb, "甲"), workbook_add_worksheet(wb, "乙")};
+    for (int r = 0; r < 5000; r++) {
+        char name[32];
+        snprintf(name, sizeof name, "户名%d", r);
+        worksheet_write_string(ws[0], (lxw_row_t)r, 0, name, NULL);
+        worksheet_write_number(ws[0], (lxw_row_t)r, 1, r * 0.01, NULL);
+        if (r < 300)
+            worksheet_write_number(ws[1], (lxw_row_t)r, 0, r, NULL);
+    }
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    struct sj_reader *reader = NULL;
+    struct sj_err err;
+    assert_int_equal(sj_reader_open(path, NULL, &reader, &err), 0);
+    assert_int_equal(sj_reader_bytes_read(reader), 0);
+    assert_true(check_bytes_read(reader, (uint64_t)st.st_size, 5000) > 20);
+    assert_int_equal(sj_reader_select_sheet(reader, 1, &err), 0); /* starts again */
+    assert_int_equal(sj_reader_bytes_read(reader), 0);
+    assert_true(check_bytes_read(reader, (uint64_t)st.st_size, 300) > 1);
+    sj_reader_close(reader);
+
+    const char *xls = SJ_SOURCE_ROOT "/tests/data/xls/people.xls";
+    assert_int_equal(stat(xls, &st), 0);
+    assert_int_equal(sj_reader_open(xls, NULL, &reader, &err), 0);
+    assert_int_equal(sj_reader_bytes_read(reader), 0);
+    char *dump = read_sheet_opts(&sj_reader_xls, xls, 0, NULL, &err);
+    size_t rows = 0;
+    for (const char *p = dump; (p = strchr(p, '\n')); p++)
+        rows++;
+    free(dump);
+    assert_true(check_bytes_read(reader, (uint64_t)st.st_size, rows) > 1);
+    sj_reader_close(reader);
+}
+
 /* ---- Hand-made packages: what libxlsxwriter never writes --------------------------------------
  */
 
@@ -976,6 +1044,7 @@ int main(void)
         cmocka_unit_test(test_office_book_inline_strings),
         cmocka_unit_test(test_select_rewinds),
         cmocka_unit_test(test_many_rows),
+        cmocka_unit_test(test_bytes_read),
         cmocka_unit_test(test_odd_book),
         cmocka_unit_test(test_merge_down),
         cmocka_unit_test(test_truncated),
