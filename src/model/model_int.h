@@ -42,6 +42,32 @@ const char *sj_expr_column(const struct sj_expr *expr, size_t index);
 size_t sj_expr_param_count(const struct sj_expr *expr);
 const char *sj_expr_param(const struct sj_expr *expr, size_t index);
 
+/* ---- Result rows as leads see them (lead_row.c) ------------------------------------------- */
+
+struct sj_model_plan;
+
+/* The columns of a plan's result rows. */
+struct sj_lead_cols {
+    long subject, ev;    /* the subject and _ev columns; -1 when absent */
+    enum sj_kind *kinds; /* of each column (owned) */
+    size_t count;
+};
+
+/* The kind of a column the model names: an input column of that name ("input.column" after
+ * a match), "count" (integer) or "sum" (the kind of what is summed); SJ_KIND_TEXT when it
+ * cannot be told. */
+enum sj_kind sj_model_column_kind(const struct sj_model *m, const char *name);
+/* Fills *c for result columns columns[count] of plan p of model m (release it). */
+void sj_lead_cols_find(struct sj_lead_cols *c, const struct sj_model *m,
+                       const struct sj_model_plan *p, size_t count, const char *const *columns);
+void sj_lead_cols_release(struct sj_lead_cols *c);
+/* Appends value as shown to people: fen as yuan for amounts, otherwise unchanged. */
+void sj_lead_append_shown(struct sj_buf *out, enum sj_kind kind, const char *value);
+/* m's lead title filled with this row's values ({column}; an unknown name is left as
+ * written). Owned by the caller. */
+char *sj_lead_title(const struct sj_model *m, const struct sj_lead_cols *c,
+                    const char *const *columns, const char *const *values);
+
 /* ---- Subjects seen in a query's rows (subject_map.c) ------------------------------------- */
 
 struct sj_subject_slot {

@@ -1,7 +1,8 @@
 /*
  * preview.c - the builder's 预览线索: runs a compiled plan read-only and groups its rows by
- * subject as run.c does (first row of a subject fills the title; every "datasetId:rowId"
- * item of _ev is an evidence row), but records nothing: no run, no leads, no evidence.
+ * subject as run.c does (first row of a subject fills the title, lead_row.c; every
+ * "datasetId:rowId" item of _ev is an evidence row), but records nothing: no run, no leads,
+ * no evidence.
  *
  * Invariants: only the first `limit` subjects keep their title and evidence items; the rest
  * are only counted (an open-addressing set of subjects). A watch on the store's connection
@@ -33,99 +34,10 @@ struct preview_ctx {
     struct shown_lead *shown; /* parallel to out->leads */
     struct sj_subject_map subjects; /* value: the index in out->leads, or SIZE_MAX when
                                        only counted */
-    long subject_col, ev_col;
-    enum sj_kind *kinds;
-    size_t column_count;
+    struct sj_lead_cols cols; /* the result columns; kinds NULL before the first row */
     struct timespec deadline;
     bool is_late;
 };
-
-/* ---- Kinds and titles (as run.c shows them) ----------------------------------------------- */
-
-static enum sj_kind declared_kind(const struct sj_model *m, const char *name)
-{
-    const char *dot = strchr(name, '.');
-    const char *col = dot ? dot + 1 : name;
-    if (strcmp(name, "count") == 0)
-        return SJ_KIND_INTEGER;
-    for (size_t i = 0; i < m->input_count; i++) {
-        for (size_t k = 0; k < m->inputs[i].column_count; k++) {
-            if (strcmp(m->inputs[i].columns[k].name, col) == 0)
-                return m->inputs[i].columns[k].kind;
-        }
-    }
-    return SJ_KIND_TEXT;
-}
-
-static enum sj_kind result_kind(const struct preview_ctx *c, const char *name, bool is_subject)
-{
-    const struct sj_model_plan *p = c->plan;
-    for (size_t i = 0; p->column_kinds && i < p->column_count; i++) {
-        if (strcmp(p->columns[i], name) == 0 && p->column_kinds[i] != SJ_KIND_AUTO)
-            return p->column_kinds[i];
-    }
-    if (is_subject && c->model->lead.subject)
-        return declared_kind(c->model, c->model->lead.subject);
-    return declared_kind(c->model, name);
-}
-
-static void find_columns(struct preview_ctx *c, size_t count, const char *const *columns)
-{
-    c->column_count = count;
-    c->kinds = sj_xcalloc(count ? count : 1, sizeof *c->kinds);
-    c->subject_col = c->ev_col = -1;
-    for (size_t i = 0; i < count; i++) {
-        bool is_subject = strcmp(columns[i], "subject") == 0 && c->subject_col < 0;
-        if (is_subject)
-            c->subject_col = (long)i;
-        else if (strcmp(columns[i], "_ev") == 0)
-            c->ev_col = (long)i;
-        c->kinds[i] = result_kind(c, columns[i], is_subject);
-    }
-}
-
-static void append_shown(struct sj_buf *out, enum sj_kind kind, const char *value)
-{
-    char *end = NULL;
-    long long fen = kind == SJ_KIND_AMOUNT && value && *value ? strtoll(value, &end, 10) : 0;
-    if (end && *end == '\0') {
-        unsigned long long abs = fen < 0 ? 0ULL - (unsigned long long)fen : (unsigned long long)fen;
-        sj_buf_appendf(out, "%s%llu.%02llu元", fen < 0 ? "-" : "", abs / 100, abs % 100);
-        return;
-    }
-    sj_buf_append_cstr(out, value ? value : "");
-}
-
-static char *fill_title(const struct preview_ctx *c, const char *const *columns,
-                        const char *const *values)
-{
-    const char *t = c->model->lead.title ? c->model->lead.title : "";
-    const char *subject = c->model->lead.subject;
-    struct sj_buf out;
-    sj_buf_init(&out, 0);
-    while (*t) {
-        const char *close = *t == '{' ? strchr(t, '}') : NULL;
-        if (!close) {
-            sj_buf_putc(&out, *t++);
-            continue;
-        }
-        size_t len = (size_t)(close - t - 1);
-        long col = -1;
-        for (size_t i = 0; i < c->column_count && col < 0; i++) {
-            if (strlen(columns[i]) == len && strncmp(columns[i], t + 1, len) == 0)
-                col = (long)i;
-        }
-        if (col < 0 && subject && strlen(subject) == len && strncmp(subject, t + 1, len) == 0)
-            col = c->subject_col;
-        if (col >= 0)
-            append_shown(&out, c->kinds[col], values[col]);
-        else
-            sj_buf_append(&out, t, len + 2);
-        t = close + 1;
-    }
-    char *text = sj_buf_detach(&out, NULL);
-    return text ? text : sj_xstrdup("");
-}
 
 /* ---- Rows ----------------------------------------------------------------------------------- */
 
@@ -157,19 +69,19 @@ static void add_lead(struct preview_ctx *c, const char *subject, const char *con
 {
     struct sj_model_preview *o = c->out;
     o->leads[o->shown] =
-        (struct sj_preview_lead){sj_xstrdup(subject), fill_title(c, columns, values), 0};
+        (struct sj_preview_lead){sj_xstrdup(subject), sj_lead_title(c->model, &c->cols, columns, values), 0};
     o->shown++;
 }
 
 static int on_row(void *ctx, size_t count, const char *const *columns, const char *const *values)
 {
     struct preview_ctx *c = ctx;
-    if (!c->kinds)
-        find_columns(c, count, columns);
-    if (c->subject_col < 0)
+    if (!c->cols.kinds)
+        sj_lead_cols_find(&c->cols, c->model, c->plan, count, columns);
+    if (c->cols.subject < 0)
         return sj_err_set(c->err, SJ_EFORMAT, "模型查询的结果没有 subject 列");
     c->out->row_count++;
-    const char *subject = values[c->subject_col];
+    const char *subject = values[c->cols.subject];
     if (!subject || !*subject)
         return 0;
     bool is_new;
@@ -183,8 +95,8 @@ static int on_row(void *ctx, size_t count, const char *const *columns, const cha
         c->out->lead_count++;
     }
     /* Evidence is kept for the shown leads only. */
-    if (slot->value != SIZE_MAX && c->ev_col >= 0 && values[c->ev_col])
-        add_items(&c->shown[slot->value], values[c->ev_col]);
+    if (slot->value != SIZE_MAX && c->cols.ev >= 0 && values[c->cols.ev])
+        add_items(&c->shown[slot->value], values[c->cols.ev]);
     return 0;
 }
 
@@ -228,7 +140,7 @@ static void release_ctx(struct preview_ctx *c)
         free(c->shown[i].items);
     }
     free(c->shown);
-    free(c->kinds);
+    sj_lead_cols_release(&c->cols);
 }
 
 int sj_model_preview(struct sj_store *store, const struct sj_model *model,
@@ -257,9 +169,9 @@ int sj_model_preview(struct sj_store *store, const struct sj_model *model,
         out->leads[i].evidence_count = c.shown[i].count;
     /* For masking, what the model says the subject is wins over how the dataset typed it. */
     out->subject_kind =
-        model->lead.subject ? declared_kind(model, model->lead.subject) : SJ_KIND_TEXT;
-    if (out->subject_kind == SJ_KIND_TEXT && c.kinds && c.subject_col >= 0)
-        out->subject_kind = c.kinds[c.subject_col];
+        model->lead.subject ? sj_model_column_kind(model, model->lead.subject) : SJ_KIND_TEXT;
+    if (out->subject_kind == SJ_KIND_TEXT && c.cols.kinds && c.cols.subject >= 0)
+        out->subject_kind = c.cols.kinds[c.cols.subject];
     out->seconds = seconds_since(&t0);
     release_ctx(&c);
     if (rc < 0)

@@ -20,67 +20,6 @@
 #include "shujian/model.h"
 #include "shujian/plan.h"
 
-/* ---- Column kinds --------------------------------------------------------------------------- */
-
-static enum sj_kind input_column_kind(const struct sj_model_input *in, const char *name,
-                                      bool *found)
-{
-    for (size_t c = 0; c < in->column_count; c++) {
-        if (strcmp(in->columns[c].name, name) == 0) {
-            *found = true;
-            return in->columns[c].kind;
-        }
-    }
-    return SJ_KIND_TEXT;
-}
-
-/* The kind of a result column, from the model's declarations: an input column of that name
- * ("input.column" after a match), "count" (integer) or "sum" (the kind of what is summed).
- * SJ_KIND_TEXT when it cannot be told. */
-static enum sj_kind column_kind(const struct sj_model *m, const char *name, int depth)
-{
-    bool found = false;
-    if (depth > 4)
-        return SJ_KIND_TEXT;
-    if (strcmp(name, "count") == 0)
-        return SJ_KIND_INTEGER;
-    if (strcmp(name, "sum") == 0) {
-        for (size_t s = 0; s < m->step_count; s++) {
-            if (m->steps[s].op == SJ_OP_SUM && m->steps[s].of)
-                return column_kind(m, m->steps[s].of, depth + 1);
-        }
-        return SJ_KIND_TEXT;
-    }
-    const char *dot = strchr(name, '.');
-    for (size_t i = 0; dot && i < m->input_count; i++) {
-        size_t len = (size_t)(dot - name);
-        if (strlen(m->inputs[i].name) == len && strncmp(m->inputs[i].name, name, len) == 0) {
-            enum sj_kind kind = input_column_kind(&m->inputs[i], dot + 1, &found);
-            if (found)
-                return kind;
-        }
-    }
-    for (size_t i = 0; i < m->input_count; i++) {
-        enum sj_kind kind = input_column_kind(&m->inputs[i], dot ? dot + 1 : name, &found);
-        if (found)
-            return kind;
-    }
-    return SJ_KIND_TEXT;
-}
-
-/* Appends value as shown to people: fen as yuan for amounts, otherwise unchanged. */
-static void append_shown(struct sj_buf *out, enum sj_kind kind, const char *value)
-{
-    char *end = NULL;
-    long long fen = kind == SJ_KIND_AMOUNT && value && *value ? strtoll(value, &end, 10) : 0;
-    if (end && *end == '\0') {
-        unsigned long long abs = fen < 0 ? 0ULL - (unsigned long long)fen : (unsigned long long)fen;
-        sj_buf_appendf(out, "%s%llu.%02llu元", fen < 0 ? "-" : "", abs / 100, abs % 100);
-        return;
-    }
-    sj_buf_append_cstr(out, value ? value : "");
-}
-
 /* ---- Collecting the rows -------------------------------------------------------------------- */
 
 struct run_ctx {
@@ -92,41 +31,8 @@ struct run_ctx {
     size_t alloc;            /* of result->leads */
     struct sj_subject_map subjects; /* value: the index in result->leads */
     int64_t row_count;
-    long subject_col, ev_col; /* in the result columns; -1 when absent */
-    enum sj_kind *kinds;      /* of each result column */
-    size_t column_count;
+    struct sj_lead_cols cols; /* the result columns; kinds NULL before the first row */
 };
-
-/* Fills the title template with the values of this row. */
-static char *fill_title(const struct run_ctx *c, const char *const *columns,
-                        const char *const *values)
-{
-    const char *t = c->model->lead.title ? c->model->lead.title : "";
-    struct sj_buf out;
-    sj_buf_init(&out, 0);
-    while (*t) {
-        const char *close = *t == '{' ? strchr(t, '}') : NULL;
-        if (!close) {
-            sj_buf_putc(&out, *t++);
-            continue;
-        }
-        size_t len = (size_t)(close - t - 1);
-        long col = -1;
-        for (size_t i = 0; i < c->column_count && col < 0; i++) {
-            if (strlen(columns[i]) == len && strncmp(columns[i], t + 1, len) == 0)
-                col = (long)i;
-        }
-        if (col < 0 && c->model->lead.subject && strlen(c->model->lead.subject) == len &&
-            strncmp(c->model->lead.subject, t + 1, len) == 0)
-            col = c->subject_col;
-        if (col >= 0)
-            append_shown(&out, c->kinds[col], values[col]);
-        else
-            sj_buf_append(&out, t, len + 2); /* unknown: left as written */
-        t = close + 1;
-    }
-    return sj_buf_detach(&out, NULL);
-}
 
 /* The evidence columns of this row as a JSON object (compact text, owned). */
 static char *evidence_values(const struct run_ctx *c, const char *const *columns,
@@ -135,12 +41,12 @@ static char *evidence_values(const struct run_ctx *c, const char *const *columns
     json_t *obj = json_object();
     const struct sj_model_lead *lead = &c->model->lead;
     for (size_t e = 0; e < lead->evidence_count; e++) {
-        for (size_t i = 0; i < c->column_count; i++) {
+        for (size_t i = 0; i < c->cols.count; i++) {
             if (strcmp(columns[i], lead->evidence[e]) != 0)
                 continue;
             struct sj_buf shown;
             sj_buf_init(&shown, 0);
-            append_shown(&shown, c->kinds[i], values[i]);
+            sj_lead_append_shown(&shown, c->cols.kinds[i], values[i]);
             json_t *v = values[i] ? json_string(sj_buf_cstr(&shown) ? sj_buf_cstr(&shown) : "")
                                   : json_null();
             json_object_set_new(obj, lead->evidence[e], v ? v : json_null());
@@ -195,7 +101,7 @@ static int lead_for(struct run_ctx *c, const char *subject, const char *const *c
     }
     struct sj_lead_brief *b = &r->leads[r->lead_count];
     char id[SJ_LEAD_ID_SIZE];
-    char *title = fill_title(c, columns, values);
+    char *title = sj_lead_title(c->model, &c->cols, columns, values);
     int rc = sj_lead_upsert(c->run, subject, title, id, &b->is_new, c->err);
     if (rc < 0) {
         free(title);
@@ -210,52 +116,23 @@ static int lead_for(struct run_ctx *c, const char *subject, const char *const *c
     return 0;
 }
 
-/* The kind of result column name: as the plan says, else from the model's declarations. */
-static enum sj_kind result_kind(const struct run_ctx *c, const char *name, bool is_subject)
-{
-    const struct sj_model_plan *p = c->plan;
-    for (size_t i = 0; p->column_kinds && i < p->column_count; i++) {
-        if (strcmp(p->columns[i], name) == 0 && p->column_kinds[i] != SJ_KIND_AUTO)
-            return p->column_kinds[i];
-    }
-    /* The subject column has the kind of the model column it comes from. */
-    if (is_subject && c->model->lead.subject)
-        return column_kind(c->model, c->model->lead.subject, 0);
-    return column_kind(c->model, name, 0);
-}
-
-static void find_columns(struct run_ctx *c, size_t count, const char *const *columns)
-{
-    c->column_count = count;
-    c->kinds = sj_xcalloc(count ? count : 1, sizeof *c->kinds);
-    c->subject_col = c->ev_col = -1;
-    for (size_t i = 0; i < count; i++) {
-        bool is_subject = strcmp(columns[i], "subject") == 0 && c->subject_col < 0;
-        if (is_subject)
-            c->subject_col = (long)i;
-        else if (strcmp(columns[i], "_ev") == 0)
-            c->ev_col = (long)i;
-        c->kinds[i] = result_kind(c, columns[i], is_subject);
-    }
-}
-
 static int on_row(void *ctx, size_t count, const char *const *columns, const char *const *values)
 {
     struct run_ctx *c = ctx;
     size_t index = 0;
-    if (!c->kinds)
-        find_columns(c, count, columns);
-    if (c->subject_col < 0)
+    if (!c->cols.kinds)
+        sj_lead_cols_find(&c->cols, c->model, c->plan, count, columns);
+    if (c->cols.subject < 0)
         return sj_err_set(c->err, SJ_EFORMAT, "模型查询的结果没有 subject 列");
     c->row_count++;
-    const char *subject = values[c->subject_col];
+    const char *subject = values[c->cols.subject];
     if (!subject || !*subject)
         return 0; /* a row without a subject cannot become a lead */
     int rc = lead_for(c, subject, columns, values, &index);
-    if (rc < 0 || c->ev_col < 0 || !values[c->ev_col])
+    if (rc < 0 || c->cols.ev < 0 || !values[c->cols.ev])
         return rc;
     char *json = evidence_values(c, columns, values);
-    rc = add_evidence(c, c->result->leads[index].id, values[c->ev_col], json);
+    rc = add_evidence(c, c->result->leads[index].id, values[c->cols.ev], json);
     free(json);
     return rc;
 }
@@ -376,7 +253,7 @@ int sj_model_run(struct sj_store *store, const struct sj_model *model,
     rc = sj_lead_run_finish(c.run, &counts, err);
 out:
     sj_subject_map_release(&c.subjects);
-    free(c.kinds);
+    sj_lead_cols_release(&c.cols);
     sj_model_plan_release(&plan);
     if (rc < 0)
         sj_model_run_result_release(result);
