@@ -185,32 +185,15 @@ EOF
 # ---- Runs --------------------------------------------------------------------------------------
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$threads -c$connections" \
     "-d${seconds}s; server threads ${thread_flag:-(default)}; $subjects phones; $fixes fixes a batch"
-run() { # name, script, url
-    wrk -t"$threads" -c"$connections" -d"${seconds}s" -s "$2" "$3" 2>&1 | sed -n 's/^RESULT //p' \
-        >"$tmp/$1.out"
-    read -r rps p50 p99 total bad <"$tmp/$1.out"
-    echo "$1 $rps $p50 $p99 $total $bad" >>"$tmp/results"
-}
 : >"$tmp/results"
-run healthz "$tmp/report.lua" "$base/healthz"
-run checkin "$tmp/checkin.lua" "$base"
-[ "$positions" = 1 ] && run positions "$tmp/positions.lua" "$base"
-health=$(sed -n 's/^healthz \([0-9]*\) .*/\1/p' "$tmp/results")
-printf '%-44s %10s %9s %9s %9s %7s %7s\n' endpoint "req/s" "p50 ms" "p99 ms" requests "non-2xx" "vs hz"
-while read -r name rps p50 p99 total bad; do
-    case $name in
-    healthz) label="GET /healthz" ;;
-    checkin) label="POST .../device/checkins (durable)" ;;
-    positions) label="POST .../device/positions (x$fixes fixes)" ;;
-    esac
-    ratio=$(awk -v a="$rps" -v b="$health" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
-    printf '%-44s %10s %9s %9s %9s %7s %7s\n' "$label" "$rps" "$p50" "$p99" "$total" "$bad" "$ratio"
-done <"$tmp/results"
+bench_wrk healthz "$tmp/report.lua" "$base/healthz"
+bench_wrk checkin "$tmp/checkin.lua" "$base"
+[ "$positions" = 1 ] && bench_wrk positions "$tmp/positions.lua" "$base"
+bench_table "healthz=GET /healthz" "checkin=POST .../device/checkins (durable)" \
+    "positions=POST .../device/positions (x$fixes fixes)"
 rps=$(sed -n 's/^positions \([0-9]*\) .*/\1/p' "$tmp/results")
 [ "$positions" = 1 ] && echo "positions/s: $((rps * fixes))"
-kill "$pid" && wait "$pid" 2>/dev/null || true
-pid=""
-grep '^writer:' "$tmp/serve.log" || true
+bench_stop
 sqlite3 -readonly "$ws/workspace.db" \
     "SELECT 'stored: ' || (SELECT count(*) FROM bail_checkins) || ' check-ins, ' ||
             (SELECT count(*) FROM bail_positions) || ' positions, ' ||

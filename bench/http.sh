@@ -131,31 +131,13 @@ EOF
 # ---- Runs -------------------------------------------------------------------------------------------------
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$threads -c$connections" \
     "-d${seconds}s; server threads ${thread_flag:-(default)}; $lead_count leads"
-run() { # name, script, url
-    wrk -t"$threads" -c"$connections" -d"${seconds}s" -s "$2" "$3" 2>&1 | sed -n 's/^RESULT //p' \
-        >"$tmp/$1.out"
-    read -r rps p50 p99 total bad <"$tmp/$1.out"
-    echo "$1 $rps $p50 $p99 $total $bad" >>"$tmp/results"
-}
 : >"$tmp/results"
-run healthz "$tmp/report.lua" "$base/healthz"
-run me "$tmp/read.lua" "$base/api/v1/me"
-run read "$tmp/read.lua" "$base/api/v1/leads/$read_lead"
-run write "$tmp/write.lua" "$base"
-health=$(sed -n 's/^healthz \([0-9]*\) .*/\1/p' "$tmp/results")
-printf '%-40s %10s %9s %9s %9s %7s %7s\n' endpoint "req/s" "p50 ms" "p99 ms" requests "non-2xx" "vs hz"
-while read -r name rps p50 p99 total bad; do
-    case $name in
-    healthz) label="GET /healthz" ;;
-    me) label="GET /api/v1/me" ;;
-    read) label="GET /api/v1/leads/{id}" ;;
-    write) label="PATCH /api/v1/leads/{id} (durable)" ;;
-    esac
-    ratio=$(awk -v a="$rps" -v b="$health" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-    printf '%-40s %10s %9s %9s %9s %7s %7s\n' "$label" "$rps" "$p50" "$p99" "$total" "$bad" "$ratio"
-done <"$tmp/results"
+bench_wrk healthz "$tmp/report.lua" "$base/healthz"
+bench_wrk me "$tmp/read.lua" "$base/api/v1/me"
+bench_wrk read "$tmp/read.lua" "$base/api/v1/leads/$read_lead"
+bench_wrk write "$tmp/write.lua" "$base"
+bench_table "healthz=GET /healthz" "me=GET /api/v1/me" "read=GET /api/v1/leads/{id}" \
+    "write=PATCH /api/v1/leads/{id} (durable)"
 # Every durable write is one ledger entry; the ledger must still verify.
-kill "$pid" && wait "$pid" 2>/dev/null || true
-pid=""
-grep '^writer:' "$tmp/serve.log" || true
+bench_stop
 "$shujian" ledger verify --workspace "$ws" | tail -n 1

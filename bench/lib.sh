@@ -7,6 +7,12 @@
 #   when it stops).
 # bench_serve THREADS: starts `shujian serve` on a free loopback port with THREADS workers
 #   (0: the server's default), logging to $tmp/serve.log; sets $pid and $base.
+# bench_wrk NAME SCRIPT URL: runs wrk ($threads, $connections, $seconds) with the Lua SCRIPT,
+#   whose done() prints "RESULT rps p50 p99 total non-2xx", and appends NAME and that line to
+#   $tmp/results.
+# bench_table NAME=LABEL...: prints $tmp/results as a table, each NAME under its LABEL, with
+#   each rate's ratio to the run named healthz.
+# bench_stop: stops the server and prints the writer's statistics from its log.
 
 bench_prepare() {
     bench_name=$1
@@ -35,4 +41,32 @@ bench_serve() {
         >"$tmp/serve.log" 2>&1 &
     pid=$!
     base=http://127.0.0.1:$port
+}
+
+bench_wrk() {
+    wrk -t"$threads" -c"$connections" -d"${seconds}s" -s "$2" "$3" 2>&1 | sed -n 's/^RESULT //p' \
+        >"$tmp/$1.out"
+    read -r rps p50 p99 total bad <"$tmp/$1.out"
+    echo "$1 $rps $p50 $p99 $total $bad" >>"$tmp/results"
+}
+
+bench_table() {
+    health=$(sed -n 's/^healthz \([0-9]*\) .*/\1/p' "$tmp/results")
+    printf '%-44s %10s %9s %9s %9s %7s %7s\n' endpoint "req/s" "p50 ms" "p99 ms" requests \
+        "non-2xx" "vs hz"
+    while read -r name rps p50 p99 total bad; do
+        label=$name
+        for pair in "$@"; do
+            [ "${pair%%=*}" = "$name" ] && label=${pair#*=}
+        done
+        ratio=$(awk -v a="$rps" -v b="$health" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+        printf '%-44s %10s %9s %9s %9s %7s %7s\n' "$label" "$rps" "$p50" "$p99" "$total" "$bad" \
+            "$ratio"
+    done <"$tmp/results"
+}
+
+bench_stop() {
+    kill "$pid" && wait "$pid" 2>/dev/null || true
+    pid=""
+    grep '^writer:' "$tmp/serve.log" || true
 }
