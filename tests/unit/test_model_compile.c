@@ -32,11 +32,7 @@
 static char ids[PEOPLE + 1][19]; /* ids[n]: person n's 18-digit ID number */
 static char id15_7[16];          /* person 7's number in the legacy 15-digit form */
 
-static struct {
-    char dir[256];
-    char ws[300];
-    struct sj_store *store;
-} fx;
+static struct tu_workspace fx; /* the group's workspace, made by group_setup */
 
 /* ---- Synthetic ID numbers ------------------------------------------------------------------- */
 
@@ -123,14 +119,7 @@ static int group_setup(void **state)
         make_id(n, ids[n]);
     /* 15-digit form: no century, no check character. */
     snprintf(id15_7, sizeof id15_7, "110101%.6s%.3s", ids[7] + 8, ids[7] + 14);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(fx.dir, sizeof fx.dir, "%s/sj-mcmp-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(fx.dir))
-        return -1;
-    snprintf(fx.ws, sizeof fx.ws, "%s/ws", fx.dir);
-    struct sj_err err;
-    sj_err_clear(&err);
-    if (sj_store_open(fx.ws, true, &fx.store, &err) != 0)
+    if (tu_workspace_init(&fx, "sj-mcmp", true) != 0)
         return -1;
     import_enforcement();
     import_cases();
@@ -140,8 +129,7 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-    sj_store_close(fx.store);
-    tu_remove_tree(fx.dir);
+    tu_workspace_release(&fx);
     return 0;
 }
 

@@ -42,11 +42,7 @@ static const struct {
 
 static char ids[PEOPLE + 1][19];
 
-static struct {
-    char dir[256];
-    char ws[300];
-    struct sj_store *store;
-} fx;
+static struct tu_workspace fx; /* the group's workspace, made by group_setup */
 
 static void make_id(const char *birth, const char *seq, char out[19])
 {
@@ -81,14 +77,7 @@ static int group_setup(void **state)
         ids[2], "2024-04-15 00:00:00", "Y", ids[3], "2022-02-27 12:00:00", "X",
         ids[5], "2024-06-30 08:00:00", "X", ids[5], "2024-07-01 09:00:00", "Y",
     };
-    const char *tmp = getenv("TMPDIR");
-    snprintf(fx.dir, sizeof fx.dir, "%s/sj-mlang-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(fx.dir))
-        return -1;
-    snprintf(fx.ws, sizeof fx.ws, "%s/ws", fx.dir);
-    struct sj_err err;
-    sj_err_clear(&err);
-    if (sj_store_open(fx.ws, true, &fx.store, &err) != 0)
+    if (tu_workspace_init(&fx, "sj-mlang", true) != 0)
         return -1;
     tu_import_cells(fx.store, "people", pcols, 4, pcells, PEOPLE);
     tu_import_cells(fx.store, "visits", vcols, 3, vcells, 6);
@@ -97,8 +86,7 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-    sj_store_close(fx.store);
-    tu_remove_tree(fx.dir);
+    tu_workspace_release(&fx);
     return 0;
 }
 

@@ -32,11 +32,7 @@
 
 static char ids[PEOPLE + 1][19];
 
-static struct {
-    char dir[256];
-    char ws[300];
-    struct sj_store *store;
-} fx;
+static struct tu_workspace fx; /* the group's workspace, made by group_setup */
 
 static const char MODEL[] = "id: pay-often\n"
                             "name: 多次付款\n"
@@ -116,14 +112,7 @@ static int group_setup(void **state)
     (void)state;
     for (int n = 1; n <= PEOPLE; n++)
         make_id(n, ids[n]);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(fx.dir, sizeof fx.dir, "%s/sj-mprev-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(fx.dir))
-        return -1;
-    snprintf(fx.ws, sizeof fx.ws, "%s/ws", fx.dir);
-    struct sj_err err;
-    sj_err_clear(&err);
-    if (sj_store_open(fx.ws, true, &fx.store, &err) != 0)
+    if (tu_workspace_init(&fx, "sj-mprev", true) != 0)
         return -1;
     import_payments();
     return 0;
@@ -132,8 +121,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    sj_store_close(fx.store);
-    tu_remove_tree(fx.dir);
+    tu_workspace_release(&fx);
     return 0;
 }
 
