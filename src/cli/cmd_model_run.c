@@ -121,14 +121,18 @@ static void print_text(const struct sj_model *model, const struct sj_model_run_r
 #define SCAN_MEMORY_MIN ((int64_t)256 << 20)
 
 /* The cap on SQLite's memory while models run: $SHUJIAN_SCAN_MEMORY_MB megabytes when set to
- * a positive number, else a quarter of the machine's memory (at least 256 MB). */
+ * a positive number (anything else set there is warned about and ignored), else a quarter of
+ * the machine's memory (at least 256 MB). */
 static int64_t scan_memory_limit(void)
 {
     const char *env = getenv("SHUJIAN_SCAN_MEMORY_MB");
     char *end = NULL;
-    long long mb = env ? strtoll(env, &end, 10) : 0;
-    if (env && end != env && *end == '\0' && mb > 0)
+    long long mb = env && *env ? strtoll(env, &end, 10) : 0;
+    if (end && end != env && *end == '\0' && mb > 0 && mb < ((long long)1 << 40))
         return (int64_t)mb << 20;
+    if (env && *env)
+        SJ_WARN("SHUJIAN_SCAN_MEMORY_MB=%s is not a number of megabytes; using the default cap",
+                env);
     long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
     int64_t quarter = pages > 0 && page_size > 0 ? (int64_t)pages * page_size / 4 : 0;
     return quarter > SCAN_MEMORY_MIN ? quarter : SCAN_MEMORY_MIN;

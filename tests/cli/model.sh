@@ -119,5 +119,8 @@ run model run big-distinct --json --workspace "$mem"
 check "no cap given: a quarter of the memory is enough" "$rc" 0
 lacks "no cap given: no second attempt" "$err" "again with temporary files"
 check "no cap given: the same lead, seen again" "$(field leads.0.new)" false
+SHUJIAN_SCAN_MEMORY_MB=lots run model run big-distinct --json --workspace "$mem"
+check "a cap that is not a number: the run still exits 0" "$rc" 0
+contains "a cap that is not a number: a warning names it" "$err" "SHUJIAN_SCAN_MEMORY_MB=lots"
 
 plan
